@@ -1,0 +1,42 @@
+namespace Serverless.Pipeline.Configuration;
+
+/// <summary>Settings of the processing stage, bound from the <c>Pipeline</c> configuration section.</summary>
+public sealed class PipelineOptions
+{
+    public const string SectionName = "Pipeline";
+
+    /// <summary>Base64 of at least 32 random bytes; in Azure it comes from Key Vault. Never logged.</summary>
+    public string PseudonymizationKey { get; set; } = string.Empty;
+
+    /// <summary>Prefix of every join key, so that a rotated key never mixes with the old one's keys.</summary>
+    public string PseudonymizationKeyId { get; set; } = "k1";
+
+    /// <summary>A directory of extra schemas (<c>{type}/{M-R-A}.json</c>) that add to or override the shipped ones.</summary>
+    public string? SchemaDirectory { get; set; }
+
+    /// <summary>Region for phone numbers written without a country code, when the tenant names none.</summary>
+    public string DefaultRegion { get; set; } = "US";
+
+    /// <summary>How many recent activity rows each customer keeps, newest first.</summary>
+    public int RecentActivityLimit { get; set; } = 100;
+
+    /// <summary>How many storage requests one batch keeps in flight at once.</summary>
+    public int StorageConcurrency { get; set; } = 16;
+
+    /// <summary>Prefix of every container and table name (lower-case letters and digits), to share an account.</summary>
+    public string StoragePrefix { get; set; } = string.Empty;
+
+    public Dictionary<string, TenantOptions> Tenants { get; init; } = new(StringComparer.Ordinal);
+
+    public string RegionFor(string tenant) =>
+        Tenants.TryGetValue(tenant, out var settings) && !string.IsNullOrWhiteSpace(settings.DefaultRegion)
+            ? settings.DefaultRegion
+            : DefaultRegion;
+}
+
+/// <summary>Per-tenant settings.</summary>
+public sealed class TenantOptions
+{
+    /// <summary>ISO 3166 alpha-2 region for reading national phone numbers (for example <c>US</c>, <c>FR</c>).</summary>
+    public string? DefaultRegion { get; set; }
+}

@@ -1,0 +1,113 @@
+using System.Net.Mime;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.SystemTextJson;
+
+namespace Serverless.Pipeline.Events;
+
+/// <summary>
+/// Parses structured-mode CloudEvents 1.0 JSON with the <c>tenant</c> extension into a <see cref="PipelineEvent"/>,
+/// or says precisely why it cannot.
+/// </summary>
+public sealed partial class EnvelopeParser
+{
+    public static readonly CloudEventAttribute TenantAttribute =
+        CloudEventAttribute.CreateExtension("tenant", CloudEventAttributeType.String);
+
+    private static readonly CloudEventAttribute[] ExtensionAttributes = [TenantAttribute];
+    private static readonly ContentType StructuredJson = new("application/cloudevents+json");
+    private readonly JsonEventFormatter _formatter = new();
+
+    public static IReadOnlyList<CloudEventAttribute> Extensions => ExtensionAttributes;
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex TenantPattern();
+
+    public static bool IsValidTenant(string tenant) => TenantPattern().IsMatch(tenant);
+
+    /// <param name="body">The structured-mode CloudEvent as UTF-8 JSON.</param>
+    /// <param name="fallbackTime">The time to use when the event carries none (the time the stream accepted it).</param>
+    public ParseOutcome Parse(ReadOnlyMemory<byte> body, DateTimeOffset fallbackTime)
+    {
+        CloudEvent cloudEvent;
+        try
+        {
+            cloudEvent = _formatter.DecodeStructuredModeMessage(body, StructuredJson, ExtensionAttributes);
+        }
+        catch (Exception ex) when (ex is ArgumentException or JsonException or FormatException or InvalidOperationException)
+        {
+            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.MalformedEnvelope, "$", "cloudevents", ex.Message));
+        }
+
+        return FromCloudEvent(cloudEvent, fallbackTime);
+    }
+
+    public static ParseOutcome FromCloudEvent(CloudEvent cloudEvent, DateTimeOffset fallbackTime)
+    {
+        ArgumentNullException.ThrowIfNull(cloudEvent);
+        if (!cloudEvent.IsValid)
+        {
+            var missing = cloudEvent.SpecVersion.RequiredAttributes
+                .Where(a => cloudEvent[a] is null)
+                .Select(a => new Violation("$." + a.Name, "required", $"The CloudEvents attribute '{a.Name}' is required."))
+                .ToList();
+            return ParseOutcome.Rejected(new Rejection(RejectionReason.MalformedEnvelope, missing));
+        }
+
+        if (cloudEvent[TenantAttribute] is not string tenant || string.IsNullOrWhiteSpace(tenant))
+        {
+            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.MissingTenant, "$.tenant", "required",
+                "The 'tenant' extension attribute is required."));
+        }
+
+        if (!IsValidTenant(tenant))
+        {
+            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.InvalidTenant, "$.tenant", "pattern",
+                "The tenant must be 1-63 characters of lower-case letters, digits and hyphens."));
+        }
+
+        var subject = cloudEvent.Subject?.Trim();
+        if (string.IsNullOrEmpty(subject))
+        {
+            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.MissingSubject, "$.subject", "required",
+                "The 'subject' attribute is required: it names the customer the event is about."));
+        }
+
+        var contentType = cloudEvent.DataContentType;
+        if (contentType is not null && !IsJsonContentType(contentType))
+        {
+            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.UnsupportedDataContentType, "$.datacontenttype", "const",
+                $"Data must be JSON; got '{contentType}'."));
+        }
+
+        if (cloudEvent.Data is not JsonElement { ValueKind: JsonValueKind.Object } element)
+        {
+            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.DataNotObject, "$.data", "type",
+                "Data must be a JSON object."));
+        }
+
+        var dataJson = element.GetRawText();
+        return ParseOutcome.Parsed(new PipelineEvent
+        {
+            Id = cloudEvent.Id!,
+            Source = cloudEvent.Source!.OriginalString,
+            Type = cloudEvent.Type!,
+            Subject = subject,
+            Tenant = tenant,
+            Time = (cloudEvent.Time ?? fallbackTime).ToUniversalTime(),
+            DataSchema = cloudEvent.DataSchema?.OriginalString,
+            Data = JsonObject.Create(element)!,
+            DataJson = dataJson,
+        });
+    }
+
+    private static bool IsJsonContentType(string contentType)
+    {
+        var mediaType = contentType.Split(';', 2)[0].Trim();
+        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("text/json", StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,62 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Logging;
+using Serverless.Pipeline.Configuration;
+using Serverless.Pipeline.Privacy;
+using Serverless.Pipeline.Storage;
+using Serverless.Pipeline.Validation;
+
+namespace Serverless.Pipeline.Processing;
+
+/// <summary>The processing stage's parts, built once per host from options and storage clients.</summary>
+public sealed class PipelineServices
+{
+    private PipelineServices(PipelineOptions options, SchemaRegistry schemas, Pseudonymizer pseudonymizer, PipelineStorage storage,
+        EventPreparer preparer, BatchProcessor processor)
+    {
+        Options = options;
+        Schemas = schemas;
+        Pseudonymizer = pseudonymizer;
+        Storage = storage;
+        Preparer = preparer;
+        Processor = processor;
+    }
+
+    public PipelineOptions Options { get; }
+    public SchemaRegistry Schemas { get; }
+    public Pseudonymizer Pseudonymizer { get; }
+    public PipelineStorage Storage { get; }
+    public EventPreparer Preparer { get; }
+    public BatchProcessor Processor { get; }
+
+    public static async Task<PipelineServices> CreateAsync(PipelineOptions options, BlobServiceClient blobs, TableServiceClient tables,
+        TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggers);
+        var schemas = await SchemaRegistry.LoadAsync(options.SchemaDirectory, cancellationToken).ConfigureAwait(false);
+        var pseudonymizer = new Pseudonymizer(DecodeKey(options.PseudonymizationKey), options.PseudonymizationKeyId);
+        var storage = new PipelineStorage(blobs, tables, new StorageNames(options.StoragePrefix));
+        var preparer = new EventPreparer(schemas, pseudonymizer, options);
+        var processor = new BatchProcessor(preparer, storage, pseudonymizer, options, time, loggers.CreateLogger<BatchProcessor>());
+        return new PipelineServices(options, schemas, pseudonymizer, storage, preparer, processor);
+    }
+
+    private static byte[] DecodeKey(string base64)
+    {
+        if (string.IsNullOrWhiteSpace(base64))
+        {
+            throw new InvalidOperationException(
+                $"Configure {PipelineOptions.SectionName}:{nameof(PipelineOptions.PseudonymizationKey)} (base64 of at least 32 random bytes).");
+        }
+
+        try
+        {
+            return Convert.FromBase64String(base64);
+        }
+        catch (FormatException)
+        {
+            throw new InvalidOperationException($"{PipelineOptions.SectionName}:{nameof(PipelineOptions.PseudonymizationKey)} is not valid base64.");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using System.Text.Json.Nodes;
+using Serverless.Pipeline.Events;
+using Serverless.Pipeline.Validation;
+
+namespace Serverless.Pipeline.Processing;
+
+/// <summary>An event that passed every check: normalized, with its contact fields and a pseudonymized copy of its data.</summary>
+public sealed record PreparedEvent(
+    IncomingEvent Incoming,
+    PipelineEvent Event,
+    EventSchema Schema,
+    IReadOnlyDictionary<ContactField, string> Contact,
+    JsonObject PseudonymizedData);
+
+/// <summary>An event that failed a check, with what could be read of it before it failed.</summary>
+public sealed record RejectedEvent(IncomingEvent Incoming, Rejection Rejection, PipelineEvent? Event);
+
+/// <summary>What preparation made of one event: exactly one of the two is set.</summary>
+public readonly record struct Preparation(PreparedEvent? Prepared, RejectedEvent? Rejected)
+{
+    public static Preparation Accept(PreparedEvent prepared) => new(prepared, null);
+    public static Preparation Reject(RejectedEvent rejected) => new(null, rejected);
+}

@@ -1,0 +1,39 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+
+namespace Serverless.Pipeline.Storage;
+
+/// <summary>The storage clients the pipeline writes through; they work against Azure and Azurite alike.</summary>
+public sealed class PipelineStorage
+{
+    public PipelineStorage(BlobServiceClient blobs, TableServiceClient tables, StorageNames names)
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(names);
+        Names = names;
+        Raw = blobs.GetBlobContainerClient(names.RawContainer);
+        Quarantine = blobs.GetBlobContainerClient(names.QuarantineContainer);
+        Customers = tables.GetTableClient(names.CustomersTable);
+        Counters = tables.GetTableClient(names.CountersTable);
+        EventIds = tables.GetTableClient(names.EventIdsTable);
+    }
+
+    public StorageNames Names { get; }
+    public BlobContainerClient Raw { get; }
+    public BlobContainerClient Quarantine { get; }
+    public TableClient Customers { get; }
+    public TableClient Counters { get; }
+    public TableClient EventIds { get; }
+
+    /// <summary>Creates what does not exist yet. In Azure, Bicep creates them; this is for Azurite and first runs.</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(
+            Raw.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            Quarantine.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            Customers.CreateIfNotExistsAsync(cancellationToken),
+            Counters.CreateIfNotExistsAsync(cancellationToken),
+            EventIds.CreateIfNotExistsAsync(cancellationToken)).ConfigureAwait(false);
+    }
+}

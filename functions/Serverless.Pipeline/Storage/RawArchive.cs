@@ -1,0 +1,35 @@
+using System.Text.Json;
+using Serverless.Pipeline.Normalization;
+using Serverless.Pipeline.Processing;
+
+namespace Serverless.Pipeline.Storage;
+
+/// <summary>
+/// The raw archive: every stored event as a CloudEvents 1.0 JSON line (normalized data, the resolved schema version
+/// and its stream position as extension attributes), one gzip JSON Lines blob per batch, partition and tenant.
+/// </summary>
+public static class RawArchive
+{
+    public static void WriteLine(Utf8JsonWriter writer, PreparedEvent prepared)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(prepared);
+        var e = prepared.Event;
+        writer.WriteStartObject();
+        writer.WriteString("specversion", "1.0");
+        writer.WriteString("id", e.Id);
+        writer.WriteString("source", e.Source);
+        writer.WriteString("type", e.Type);
+        writer.WriteString("subject", e.Subject);
+        writer.WriteString("time", TimestampNormalizer.Format(e.Time));
+        writer.WriteString("tenant", e.Tenant);
+        writer.WriteString("schemaversion", prepared.Schema.Version.ToString());
+        writer.WriteString("streampartition", prepared.Incoming.Position.PartitionId);
+        writer.WriteNumber("streamsequence", prepared.Incoming.Position.SequenceNumber);
+        writer.WriteString("enqueuedtime", TimestampNormalizer.Format(prepared.Incoming.EnqueuedTime));
+        writer.WriteString("datacontenttype", "application/json");
+        writer.WritePropertyName("data");
+        e.Data.WriteTo(writer);
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using Serverless.Pipeline.Storage;
+
+namespace Serverless.Pipeline.Views;
+
+/// <summary>
+/// Daily counters per tenant and event type (and per quarantine reason). Partitions of the stream update the same
+/// counters concurrently, so each update is a read, a fold and an ETag-guarded transaction per tenant-day, retried
+/// on conflict; watermarks keep a redelivered batch from counting twice.
+/// </summary>
+public sealed class DailyCounters
+{
+    public const string QuarantinePrefix = "quarantine:";
+    private const int MaxTransaction = 100;
+    private const int MaxAttempts = 8;
+    private readonly TableClient _table;
+
+    public DailyCounters(TableClient table) => _table = table;
+
+    public static string PartitionKey(string tenant, DateOnly day) =>
+        TableKeys.Escape(tenant) + TableKeys.Separator + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public async Task AddAsync(IReadOnlyList<CounterIncrement> increments, int concurrency, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(increments);
+        var byPartition = increments.GroupBy(i => PartitionKey(i.Tenant, i.Day)).ToList();
+        await Parallel.ForEachAsync(byPartition, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+            async (group, ct) => await AddToPartitionAsync(group.Key, group.ToList(), ct).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    public async Task<long> GetAsync(string tenant, DateOnly day, string name, CancellationToken cancellationToken)
+    {
+        var entity = await _table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(tenant, day), TableKeys.Escape(name), ["Count"], cancellationToken).ConfigureAwait(false);
+        return entity.HasValue ? entity.Value!.GetInt64("Count") ?? 0 : 0;
+    }
+
+    private async Task AddToPartitionAsync(string partitionKey, List<CounterIncrement> increments, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in increments.GroupBy(i => i.Name, StringComparer.Ordinal).Chunk(MaxTransaction))
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var existing = await ReadAsync(partitionKey, cancellationToken).ConfigureAwait(false);
+                var actions = chunk.Select(byName => Fold(partitionKey, byName.Key, byName.ToList(), existing)).OfType<TableTransactionAction>().ToList();
+                if (actions.Count == 0)
+                {
+                    break;
+                }
+
+                try
+                {
+                    await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
+                {
+                    // Another partition's batch updated a counter of this day: read again.
+                }
+            }
+        }
+    }
+
+    private async Task<Dictionary<string, TableEntity>> ReadAsync(string partitionKey, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        await foreach (var entity in _table.QueryAsync<TableEntity>(e => e.PartitionKey == partitionKey, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            result[entity.RowKey] = entity;
+        }
+
+        return result;
+    }
+
+    private static TableTransactionAction? Fold(string partitionKey, string name, List<CounterIncrement> increments, Dictionary<string, TableEntity> existing)
+    {
+        var rowKey = TableKeys.Escape(name);
+        var found = existing.TryGetValue(rowKey, out var before);
+        var counter = found ? new TableEntity(before!) : new TableEntity(partitionKey, rowKey)
+        {
+            ["Tenant"] = increments[0].Tenant,
+            ["Day"] = increments[0].Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["Name"] = name,
+            ["Count"] = 0L,
+        };
+        var added = 0L;
+        foreach (var increment in increments.OrderBy(i => i.Position.SequenceNumber))
+        {
+            if (Watermarks.IsNew(counter, increment.Position))
+            {
+                added++;
+                Watermarks.Advance(counter, increment.Position);
+            }
+        }
+
+        if (added == 0)
+        {
+            return null;
+        }
+
+        counter["Count"] = (counter.GetInt64("Count") ?? 0) + added;
+        return found
+            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, counter, before!.ETag)
+            : new TableTransactionAction(TableTransactionActionType.Add, counter);
+    }
+}

@@ -1,0 +1,6 @@
+using Serverless.Pipeline.Processing;
+
+namespace Serverless.Pipeline.Views;
+
+/// <summary>What one batch brings for one customer: its stored events (in stream order) and the blobs that hold them.</summary>
+public sealed record SubjectBatch(string Tenant, string Subject, IReadOnlyList<PreparedEvent> Events, IReadOnlyList<BlobRef> Blobs);
