@@ -1,0 +1,44 @@
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace Serverless.Pipeline.Tests.Support;
+
+/// <summary>
+/// Fails storage requests that match a predicate, a set number of times, the way a crash or an outage would. It runs
+/// before the SDK's retry policy, so the failure reaches the pipeline instead of being retried away.
+/// </summary>
+internal sealed class FaultInjectionPolicy : HttpPipelinePolicy
+{
+    private readonly Func<HttpMessage, bool> _matches;
+    private int _remaining;
+
+    public FaultInjectionPolicy(Func<HttpMessage, bool> matches, int times)
+    {
+        _matches = matches;
+        _remaining = times;
+    }
+
+    public int Injected { get; private set; }
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        ThrowIfFault(message);
+        ProcessNext(message, pipeline);
+    }
+
+    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        ThrowIfFault(message);
+        return ProcessNextAsync(message, pipeline);
+    }
+
+    private void ThrowIfFault(HttpMessage message)
+    {
+        if (_matches(message) && Interlocked.Decrement(ref _remaining) >= 0)
+        {
+            Injected++;
+            throw new RequestFailedException(503, "Injected fault: the process died here.");
+        }
+    }
+}
