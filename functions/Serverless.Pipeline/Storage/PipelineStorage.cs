@@ -17,6 +17,7 @@ public sealed class PipelineStorage
         Customers = tables.GetTableClient(names.CustomersTable);
         Counters = tables.GetTableClient(names.CountersTable);
         EventIds = tables.GetTableClient(names.EventIdsTable);
+        Deliveries = tables.GetTableClient(names.DeliveriesTable);
     }
 
     public StorageNames Names { get; }
@@ -25,6 +26,7 @@ public sealed class PipelineStorage
     public TableClient Customers { get; }
     public TableClient Counters { get; }
     public TableClient EventIds { get; }
+    public TableClient Deliveries { get; }
 
     /// <summary>Creates what does not exist yet. In Azure, Bicep creates them; this is for Azurite and first runs.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
@@ -34,6 +36,7 @@ public sealed class PipelineStorage
             Quarantine.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             Customers.CreateIfNotExistsAsync(cancellationToken),
             Counters.CreateIfNotExistsAsync(cancellationToken),
-            EventIds.CreateIfNotExistsAsync(cancellationToken)).ConfigureAwait(false);
+            EventIds.CreateIfNotExistsAsync(cancellationToken),
+            Deliveries.CreateIfNotExistsAsync(cancellationToken)).ConfigureAwait(false);
     }
 }

@@ -18,6 +18,7 @@ public sealed partial class StorageNames
         CustomersTable = prefix + "customers";
         CountersTable = prefix + "counters";
         EventIdsTable = prefix + "eventids";
+        DeliveriesTable = prefix + "webhookdeliveries";
     }
 
     /// <summary>Raw archive: one gzip JSON Lines blob per batch, partition and tenant.</summary>
@@ -34,6 +35,9 @@ public sealed partial class StorageNames
 
     /// <summary>The (tenant, event id) ledger that drops duplicates across batches and restarts.</summary>
     public string EventIdsTable { get; }
+
+    /// <summary>Webhook delivery ids already accepted, for replay protection.</summary>
+    public string DeliveriesTable { get; }
 
     [GeneratedRegex("^[a-z][a-z0-9]{0,19}$", RegexOptions.CultureInvariant)]
     private static partial Regex PrefixPattern();

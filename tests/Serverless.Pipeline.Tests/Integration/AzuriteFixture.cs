@@ -1,4 +1,4 @@
-using Serverless.Testing;
+using Serverless.Local.Azurite;
 
 namespace Serverless.Pipeline.Tests.Integration;
 

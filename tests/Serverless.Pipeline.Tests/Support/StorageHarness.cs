@@ -7,7 +7,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Processing;
-using Serverless.Testing;
+using Serverless.Local.Azurite;
 
 namespace Serverless.Pipeline.Tests.Support;
 

@@ -3,11 +3,11 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Serverless.Testing;
+namespace Serverless.Local.Azurite;
 
 /// <summary>
-/// A real Azurite (Blob, Queue, Table) from the npm package the repository pins, installed on first use and started
-/// on free loopback ports with in-memory persistence. One instance serves a whole xunit collection.
+/// A real Azurite (Blob, Queue, Table) from the npm package the repository pins, installed on first use and started on
+/// loopback: on the given ports when they are free, otherwise on free ones; in memory, or persisted to a folder.
 /// </summary>
 public sealed class AzuriteServer : IAsyncDisposable
 {
@@ -35,29 +35,45 @@ public sealed class AzuriteServer : IAsyncDisposable
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
 
-    public static async Task<AzuriteServer> StartAsync(CancellationToken cancellationToken = default)
+    /// <param name="location">A folder to persist to; in memory when null.</param>
+    /// <param name="preferredPorts">Blob, queue and table ports to use if all three are free (Azurite's defaults are 10000-10002).</param>
+    public static async Task<AzuriteServer> StartAsync(string? location = null, (int Blob, int Queue, int Table)? preferredPorts = null,
+        CancellationToken cancellationToken = default)
     {
         var script = await AzuriteInstall.EnsureAsync(cancellationToken).ConfigureAwait(false);
         for (var attempt = 1; ; attempt++)
         {
-            var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+            var (blob, queue, table) = attempt == 1 && preferredPorts is { } p && IsFree(p.Blob) && IsFree(p.Queue) && IsFree(p.Table)
+                ? p
+                : (FreePort(), FreePort(), FreePort());
             var output = new StringBuilder();
             var start = new ProcessStartInfo("node")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
-                WorkingDirectory = RepositoryPaths.Root,
+                WorkingDirectory = RepositoryRoot.Path,
             };
             foreach (var argument in new[]
             {
-                script, "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
+                script, "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--silent",
                 "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--tableHost", "127.0.0.1", "--tablePort", table.ToString(System.Globalization.CultureInfo.InvariantCulture),
             })
             {
                 start.ArgumentList.Add(argument);
+            }
+
+            if (location is null)
+            {
+                start.ArgumentList.Add("--inMemoryPersistence");
+            }
+            else
+            {
+                Directory.CreateDirectory(location);
+                start.ArgumentList.Add("--location");
+                start.ArgumentList.Add(location);
             }
 
             var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node for Azurite.");
@@ -106,6 +122,20 @@ public sealed class AzuriteServer : IAsyncDisposable
         try
         {
             await client.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
             return true;
         }
         catch (SocketException)

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Serverless.Testing;
+namespace Serverless.Local.Azurite;
 
 /// <summary>
 /// Installs the Azurite version pinned in package.json (npm ci) when node_modules lacks it. Test assemblies run in
@@ -10,7 +10,7 @@ public static class AzuriteInstall
 {
     private static readonly SemaphoreSlim InProcess = new(1, 1);
 
-    public static string Script => Path.Combine(RepositoryPaths.Root, "node_modules", "azurite", "dist", "src", "azurite.js");
+    public static string Script => Path.Combine(RepositoryRoot.Path, "node_modules", "azurite", "dist", "src", "azurite.js");
 
     public static async Task<string> EnsureAsync(CancellationToken cancellationToken)
     {
@@ -38,7 +38,7 @@ public static class AzuriteInstall
 
     private static async Task<FileStream> AcquireLockFileAsync(CancellationToken cancellationToken)
     {
-        var path = Path.Combine(RepositoryPaths.Root, ".azurite-install.lock");
+        var path = Path.Combine(RepositoryRoot.Path, ".azurite-install.lock");
         while (true)
         {
             try
@@ -56,7 +56,7 @@ public static class AzuriteInstall
     {
         var start = new ProcessStartInfo("npm")
         {
-            WorkingDirectory = RepositoryPaths.Root,
+            WorkingDirectory = RepositoryRoot.Path,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -1,0 +1,88 @@
+using Serverless.Local.Streaming;
+using Serverless.Pipeline.Configuration;
+using Serverless.Pipeline.Ingestion;
+using Serverless.Pipeline.Processing;
+
+namespace Serverless.Local.Hosting;
+
+/// <summary>
+/// Starts the pipeline on one machine before the server listens: storage (starting Azurite when nothing else is
+/// configured), the processing stage, the partitioned stream and ingestion; and on shutdown drains the stream and
+/// stops Azurite.
+/// </summary>
+public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
+{
+    private readonly IConfiguration _configuration;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger<LocalRuntime> _logger;
+    private StorageConnection? _storage;
+    private PartitionedStream? _stream;
+    private PipelineServices? _pipeline;
+    private WebhookIngestor? _ingestor;
+
+    public LocalRuntime(IConfiguration configuration, TimeProvider time, ILoggerFactory loggers)
+    {
+        _configuration = configuration;
+        _time = time;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<LocalRuntime>();
+    }
+
+    public PipelineServices Pipeline => _pipeline ?? throw NotStarted();
+    public PartitionedStream Stream => _stream ?? throw NotStarted();
+    public WebhookIngestor Ingestor => _ingestor ?? throw NotStarted();
+    public StorageConnection Storage => _storage ?? throw NotStarted();
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var pipelineOptions = _configuration.GetSection(PipelineOptions.SectionName).Get<PipelineOptions>() ?? new PipelineOptions();
+        var sources = _configuration.GetSection(PipelineOptions.SectionName + ":Sources").Get<Dictionary<string, SourceOptions>>() ?? [];
+        var streamOptions = _configuration.GetSection(StreamOptions.SectionName).Get<StreamOptions>() ?? new StreamOptions();
+        var storageOptions = _configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        var configuredSources = sources.Select(pair => new ConfiguredSource(pair.Key, pair.Value)).ToList();
+
+        _storage = await StorageConnection.OpenAsync(storageOptions, cancellationToken).ConfigureAwait(false);
+        _pipeline = await PipelineServices.CreateAsync(pipelineOptions, _storage.Blobs, _storage.Tables, _time, _loggers, cancellationToken).ConfigureAwait(false);
+        await _pipeline.Storage.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        _stream = new PartitionedStream(streamOptions, _pipeline.Processor.ProcessAsync, _time, _loggers.CreateLogger<PartitionedStream>());
+        _stream.Start();
+        _ingestor = new WebhookIngestor(configuredSources, _stream, new DeliveryLog(_pipeline.Storage.Deliveries, _time), _time, _loggers.CreateLogger<WebhookIngestor>());
+        LogStarted(_storage.Description, configuredSources.Count, streamOptions.Partitions);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_stream is not null)
+        {
+            LogDraining(_stream.Pending);
+            await _stream.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_storage is not null)
+        {
+            await _storage.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stream is not null)
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_storage is not null)
+        {
+            await _storage.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static InvalidOperationException NotStarted() => new("The local runtime has not started yet.");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline ready: storage is {Storage}; {Sources} webhook sources; {Partitions} stream partitions")]
+    private partial void LogStarted(string storage, int sources, int partitions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: draining {Pending} accepted events")]
+    private partial void LogDraining(int pending);
+}

@@ -1,0 +1,288 @@
+metadata description = '''The function app on a Flex Consumption plan. Every connection is identity-based through one
+user-assigned identity; secrets are Key Vault references resolved with that identity; FTP and basic publishing
+credentials are disabled.'''
+
+@description('Name of the function app.')
+param name string
+
+@description('Name of the Flex Consumption plan.')
+param planName string
+
+@description('Location of the plan and the app.')
+param location string = resourceGroup().location
+
+@description('Tags applied to the plan and the app (the app also gets azd-service-name).')
+param tags object = {}
+
+@description('azd service name of the app, as in azure.yaml.')
+param serviceName string = 'api'
+
+@description('Resource id of the user-assigned identity the app runs as.')
+param identityId string
+
+@description('Client id of the user-assigned identity, for the settings that select it.')
+param identityClientId string
+
+@description('Blob endpoint of the storage account (ends with a slash).')
+param storageBlobEndpoint string
+
+@description('Queue endpoint of the storage account (ends with a slash).')
+param storageQueueEndpoint string
+
+@description('Table endpoint of the storage account (ends with a slash).')
+param storageTableEndpoint string
+
+@description('Blob container that receives the deployment package.')
+param deploymentContainerName string
+
+@description('Fully qualified host name of the Event Hubs namespace.')
+param eventHubsFullyQualifiedNamespace string
+
+@description('Name of the hub the app reads.')
+param eventHubName string
+
+@description('Consumer group the app reads with.')
+param eventHubConsumerGroup string
+
+@description('Ingestion endpoint of Application Insights (not a credential: local auth is disabled on the component).')
+param applicationInsightsConnectionString string
+
+@description('URI of the key vault that holds the secrets, ending with a slash.')
+param keyVaultUri string
+
+@description('Name of the Key Vault secret that holds the pseudonymization key (base64 of at least 32 random bytes).')
+param pseudonymizationKeySecretName string = 'pipeline-pseudonymization-key'
+
+@description('Webhook sources whose signing secret comes from Key Vault: each gives Pipeline:Sources:{source}:Secrets:0.')
+param webhookSecretReferences webhookSecretReference[] = []
+
+@description('Extra non-secret settings, app setting name to value (for example Pipeline__Sources__{name}__Tenant).')
+param extraAppSettings object = {}
+
+@allowed([
+  'dotnet-isolated'
+])
+@description('Language worker of the app.')
+param runtimeName string = 'dotnet-isolated'
+
+@allowed([
+  '8.0'
+  '9.0'
+  '10.0'
+])
+@description('Version of the language worker.')
+param runtimeVersion string = '10.0'
+
+@minValue(40)
+@maxValue(1000)
+@description('Most instances the app scales out to.')
+param maximumInstanceCount int = 100
+
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Memory of each instance, in MB.')
+param instanceMemoryMB int = 2048
+
+@description('Resource id of the Log Analytics workspace that receives the diagnostics.')
+param logAnalyticsWorkspaceId string
+
+@description('A webhook source whose signing secret is a Key Vault secret.')
+@export()
+type webhookSecretReference = {
+  @description('Name of the source under Pipeline:Sources (letters, digits and underscores, as app setting names need).')
+  source: string
+
+  @description('Name of the Key Vault secret that holds its signing secret.')
+  secretName: string
+}
+
+// Identity-based connections only: no connection string, account key or shared access signature anywhere.
+var baseSettings = [
+  {
+    name: 'AzureWebJobsStorage__credential'
+    value: 'managedidentity'
+  }
+  {
+    name: 'AzureWebJobsStorage__clientId'
+    value: identityClientId
+  }
+  {
+    name: 'AzureWebJobsStorage__blobServiceUri'
+    value: storageBlobEndpoint
+  }
+  {
+    name: 'AzureWebJobsStorage__queueServiceUri'
+    value: storageQueueEndpoint
+  }
+  {
+    name: 'AzureWebJobsStorage__tableServiceUri'
+    value: storageTableEndpoint
+  }
+  {
+    name: 'EventHubConnection__fullyQualifiedNamespace'
+    value: eventHubsFullyQualifiedNamespace
+  }
+  {
+    name: 'EventHubConnection__credential'
+    value: 'managedidentity'
+  }
+  {
+    name: 'EventHubConnection__clientId'
+    value: identityClientId
+  }
+  {
+    name: 'EventHubName'
+    value: eventHubName
+  }
+  {
+    name: 'EventHubConsumerGroup'
+    value: eventHubConsumerGroup
+  }
+  {
+    name: 'AZURE_CLIENT_ID'
+    value: identityClientId
+  }
+  {
+    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+    value: applicationInsightsConnectionString
+  }
+  {
+    name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+    value: 'ClientId=${identityClientId};Authorization=AAD'
+  }
+  {
+    name: 'Pipeline__StorageBlobUri'
+    value: storageBlobEndpoint
+  }
+  {
+    name: 'Pipeline__StorageTableUri'
+    value: storageTableEndpoint
+  }
+  {
+    name: 'Pipeline__PseudonymizationKey'
+    value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${pseudonymizationKeySecretName})'
+  }
+]
+
+var webhookSecretSettings = [
+  for reference in webhookSecretReferences: {
+    name: 'Pipeline__Sources__${reference.source}__Secrets__0'
+    value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${reference.secretName})'
+  }
+]
+
+var extraSettings = [
+  for setting in items(extraAppSettings): {
+    name: setting.key
+    value: string(setting.value)
+  }
+]
+
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    clientAffinityEnabled: false
+    // Key Vault references are resolved with the user-assigned identity, which holds Key Vault Secrets User.
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      appSettings: concat(baseSettings, webhookSecretSettings, extraSettings)
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: runtimeName
+        version: runtimeVersion
+      }
+    }
+  }
+}
+
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: functionApp
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        category: 'FunctionAppLogs'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
+  }
+}
+
+@description('Name of the function app.')
+output name string = functionApp.name
+
+@description('Resource id of the function app.')
+output id string = functionApp.id
+
+@description('HTTPS base address of the function app.')
+output uri string = 'https://${functionApp.properties.defaultHostName}'

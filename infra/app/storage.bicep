@@ -1,0 +1,372 @@
+metadata description = 'The storage account of the pipeline and of the Functions host: Entra ID only (no shared keys), versioned blobs, an immutable audit container, lifecycle retention and diagnostics.'
+
+@minLength(3)
+@maxLength(24)
+@description('Name of the storage account (lower-case letters and digits).')
+param name string
+
+@description('Location of the storage account.')
+param location string = resourceGroup().location
+
+@description('Tags applied to the storage account.')
+param tags object = {}
+
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+  'Standard_RAGRS'
+  'Standard_RAGZRS'
+])
+@description('Redundancy of the storage account.')
+param skuName string = 'Standard_ZRS'
+
+@allowed([
+  'Enabled'
+  'Disabled'
+])
+@description('Whether the storage endpoints accept traffic from public networks (the Flex Consumption app reaches them over the internet unless it is put in a virtual network).')
+param publicNetworkAccess string = 'Enabled'
+
+@minValue(1)
+@maxValue(365)
+@description('Days that deleted blobs and containers can be restored.')
+param deleteRetentionDays int = 14
+
+@minValue(1)
+@description('Days after which raw archive blobs move to the cool tier.')
+param rawCoolAfterDays int = 30
+
+@minValue(1)
+@description('Days after which raw archive blobs (and their versions) are deleted.')
+param rawRetentionDays int = 365
+
+@minValue(1)
+@description('Days after which quarantined blobs (and their versions) are deleted.')
+param quarantineRetentionDays int = 90
+
+@minValue(1)
+@description('Days after which data-subject exports (and their versions) are deleted.')
+param exportRetentionDays int = 7
+
+@minValue(1)
+@maxValue(146000)
+@description('Days that each blob of the audit container stays immutable (write once, read many) after it is written.')
+param auditImmutabilityDays int = 2555
+
+@description('Resource id of the Log Analytics workspace that receives the diagnostics.')
+param logAnalyticsWorkspaceId string
+
+@description('Name of the blob container that receives the Flex Consumption deployment package.')
+param deploymentContainerName string = 'deploymentpackage'
+
+var dataContainerNames = [
+  'raw'
+  'quarantine'
+  'exports'
+  deploymentContainerName
+]
+
+var tableNames = [
+  'customers'
+  'counters'
+  'eventids'
+  'privacyrequests'
+  'audit'
+]
+
+resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: skuName
+  }
+  properties: {
+    accessTier: 'Hot'
+    allowBlobPublicAccess: false
+    allowCrossTenantReplication: false
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: publicNetworkAccess
+    networkAcls: {
+      bypass: 'AzureServices'
+      defaultAction: 'Allow'
+    }
+    encryption: {
+      keySource: 'Microsoft.Storage'
+      requireInfrastructureEncryption: true
+      services: {
+        blob: {
+          enabled: true
+          keyType: 'Account'
+        }
+        file: {
+          enabled: true
+          keyType: 'Account'
+        }
+        queue: {
+          enabled: true
+          keyType: 'Account'
+        }
+        table: {
+          enabled: true
+          keyType: 'Account'
+        }
+      }
+    }
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01' = {
+  parent: storage
+  name: 'default'
+  properties: {
+    isVersioningEnabled: true
+    deleteRetentionPolicy: {
+      enabled: true
+      days: deleteRetentionDays
+    }
+    containerDeleteRetentionPolicy: {
+      enabled: true
+      days: deleteRetentionDays
+    }
+  }
+}
+
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = [
+  for containerName in dataContainerNames: {
+    parent: blobService
+    name: containerName
+    properties: {
+      publicAccess: 'None'
+    }
+  }
+]
+
+resource auditContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobService
+  name: 'audit'
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// Time-based retention (WORM) on the audit container. It is created unlocked so that an operator can review it and
+// then lock it (a locked policy can only be extended). Append blobs may still grow, which audit logs need.
+resource auditImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2025-01-01' = {
+  parent: auditContainer
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: auditImmutabilityDays
+    allowProtectedAppendWrites: true
+  }
+}
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2025-01-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-01-01' = [
+  for tableName in tableNames: {
+    parent: tableService
+    name: tableName
+  }
+]
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2025-01-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-01-01' = {
+  parent: storage
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'raw-retention'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                'raw/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                tierToCool: {
+                  daysAfterModificationGreaterThan: rawCoolAfterDays
+                }
+                delete: {
+                  daysAfterModificationGreaterThan: rawRetentionDays
+                }
+              }
+              version: {
+                delete: {
+                  daysAfterCreationGreaterThan: rawRetentionDays
+                }
+              }
+            }
+          }
+        }
+        {
+          name: 'quarantine-retention'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                'quarantine/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: quarantineRetentionDays
+                }
+              }
+              version: {
+                delete: {
+                  daysAfterCreationGreaterThan: quarantineRetentionDays
+                }
+              }
+            }
+          }
+        }
+        {
+          name: 'exports-expiry'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                'exports/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: exportRetentionDays
+                }
+              }
+              version: {
+                delete: {
+                  daysAfterCreationGreaterThan: exportRetentionDays
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+}
+
+resource accountDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: storage
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    metrics: [
+      {
+        category: 'Transaction'
+        enabled: true
+      }
+    ]
+  }
+}
+
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: blobService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        categoryGroup: 'allLogs'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'Transaction'
+        enabled: true
+      }
+    ]
+  }
+}
+
+resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: tableService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        categoryGroup: 'allLogs'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'Transaction'
+        enabled: true
+      }
+    ]
+  }
+}
+
+resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: queueService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        categoryGroup: 'allLogs'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'Transaction'
+        enabled: true
+      }
+    ]
+  }
+}
+
+@description('Name of the storage account.')
+output name string = storage.name
+
+@description('Resource id of the storage account.')
+output id string = storage.id
+
+@description('Blob service endpoint.')
+output blobEndpoint string = storage.properties.primaryEndpoints.blob
+
+@description('Queue service endpoint.')
+output queueEndpoint string = storage.properties.primaryEndpoints.queue
+
+@description('Table service endpoint.')
+output tableEndpoint string = storage.properties.primaryEndpoints.table
+
+@description('Name of the container that receives the deployment package.')
+output deploymentContainerName string = containers[indexOf(dataContainerNames, deploymentContainerName)].name

@@ -1,0 +1,148 @@
+using System.Text.Json.Nodes;
+
+namespace Serverless.Infra.Tests;
+
+[Collection(InfraCollection.Name)]
+public sealed class ResourceSecurityTests(InfraFixture infra)
+{
+    [Fact]
+    public void StorageAccount_Properties_RequireEntraIdAndTls12()
+    {
+        var account = ArmTemplate.Single(infra.Main, "Microsoft.Storage/storageAccounts");
+
+        var properties = account.Properties;
+
+        Assert.Equal("StorageV2", account.Resource["kind"]!.GetValue<string>());
+        Assert.False(properties["allowSharedKeyAccess"]!.GetValue<bool>());
+        Assert.False(properties["allowBlobPublicAccess"]!.GetValue<bool>());
+        Assert.Equal("TLS1_2", properties["minimumTlsVersion"]!.GetValue<string>());
+        Assert.True(properties["supportsHttpsTrafficOnly"]!.GetValue<bool>());
+        Assert.True(properties["defaultToOAuthAuthentication"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void EventHubsNamespace_Properties_DisableLocalAuth()
+    {
+        var ns = ArmTemplate.Single(infra.Main, "Microsoft.EventHub/namespaces");
+
+        var properties = ns.Properties;
+
+        Assert.True(properties["disableLocalAuth"]!.GetValue<bool>());
+        Assert.Equal("1.2", properties["minimumTlsVersion"]!.GetValue<string>());
+        Assert.Equal("Standard", ns.Resource["sku"]!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void EventHub_EventsHub_HasParameterizedPartitionsAndProcessingGroup()
+    {
+        var hub = ArmTemplate.Single(infra.Main, "Microsoft.EventHub/namespaces/eventhubs");
+        var group = ArmTemplate.Single(infra.Main, "Microsoft.EventHub/namespaces/eventhubs/consumergroups");
+
+        var partitions = ArmTemplate.Resolve(hub, hub.Properties["partitionCount"], infra.Main);
+        var hubName = ArmTemplate.Resolve(hub, JsonValue.Create("[parameters('eventHubName')]"), infra.Main);
+        var groupName = ArmTemplate.Resolve(group, JsonValue.Create("[parameters('consumerGroupName')]"), infra.Main);
+
+        Assert.Equal("[parameters('eventHubPartitionCount')]", ArmTemplate.PassedValue(hub.Deployment!, "partitionCount")!.GetValue<string>());
+        Assert.Equal(8, partitions!.GetValue<int>());
+        Assert.NotNull(hub.Properties["messageRetentionInDays"]);
+        Assert.Equal("[variables('eventHubName')]", hubName!.GetValue<string>());
+        Assert.Equal("events", infra.Main["variables"]!["eventHubName"]!.GetValue<string>());
+        Assert.Equal("processing", groupName!.GetValue<string>());
+    }
+
+    [Fact]
+    public void ApplicationInsights_Properties_DisableLocalAuthAndUseTheWorkspace()
+    {
+        var component = ArmTemplate.Single(infra.Main, "Microsoft.Insights/components");
+
+        var properties = component.Properties;
+
+        Assert.True(properties["DisableLocalAuth"]!.GetValue<bool>());
+        Assert.Contains("Microsoft.OperationalInsights/workspaces", properties["WorkspaceResourceId"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KeyVault_Properties_UseRbacWithSoftDeleteAndPurgeProtection()
+    {
+        var vault = ArmTemplate.Single(infra.Main, "Microsoft.KeyVault/vaults");
+
+        var properties = vault.Properties;
+
+        Assert.True(properties["enableRbacAuthorization"]!.GetValue<bool>());
+        Assert.True(properties["enableSoftDelete"]!.GetValue<bool>());
+        Assert.True(properties["enablePurgeProtection"]!.GetValue<bool>());
+        Assert.Null(properties["accessPolicies"]);
+    }
+
+    [Fact]
+    public void FunctionApp_Site_IsHttpsOnlyWithoutFtpOrBasicPublishing()
+    {
+        var site = ArmTemplate.Single(infra.Main, "Microsoft.Web/sites");
+        var policies = ArmTemplate.OfType(infra.Main, "Microsoft.Web/sites/basicPublishingCredentialsPolicies").ToList();
+
+        var siteConfig = site.Properties["siteConfig"]!;
+
+        Assert.Equal("functionapp,linux", site.Resource["kind"]!.GetValue<string>());
+        Assert.True(site.Properties["httpsOnly"]!.GetValue<bool>());
+        Assert.Equal("1.2", siteConfig["minTlsVersion"]!.GetValue<string>());
+        Assert.Equal("Disabled", siteConfig["ftpsState"]!.GetValue<string>());
+        Assert.Equal(["'ftp'", "'scm'"], policies.Select(p => p.Name.Split(", ")[^1].TrimEnd(')', ']')).Order(StringComparer.Ordinal));
+        Assert.All(policies, p => Assert.False(p.Properties["allow"]!.GetValue<bool>()));
+    }
+
+    [Fact]
+    public void FunctionApp_Plan_IsFlexConsumptionWithDotnetIsolated10()
+    {
+        var plan = ArmTemplate.Single(infra.Main, "Microsoft.Web/serverfarms");
+        var site = ArmTemplate.Single(infra.Main, "Microsoft.Web/sites");
+
+        var config = site.Properties["functionAppConfig"]!;
+        var storage = config["deployment"]!["storage"]!;
+
+        Assert.Equal("FC1", plan.Resource["sku"]!["name"]!.GetValue<string>());
+        Assert.Equal("FlexConsumption", plan.Resource["sku"]!["tier"]!.GetValue<string>());
+        Assert.True(plan.Properties["reserved"]!.GetValue<bool>());
+        Assert.Equal("dotnet-isolated", ArmTemplate.Resolve(site, config["runtime"]!["name"], infra.Main)!.GetValue<string>());
+        Assert.Equal("10.0", ArmTemplate.Resolve(site, config["runtime"]!["version"], infra.Main)!.GetValue<string>());
+        Assert.NotNull(config["scaleAndConcurrency"]!["maximumInstanceCount"]);
+        Assert.NotNull(config["scaleAndConcurrency"]!["instanceMemoryMB"]);
+        Assert.Equal("blobContainer", storage["type"]!.GetValue<string>());
+        Assert.Equal("UserAssignedIdentity", storage["authentication"]!["type"]!.GetValue<string>());
+        Assert.Equal("[parameters('identityId')]", storage["authentication"]!["userAssignedIdentityResourceId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void FunctionApp_Tags_NameTheAzdApiService()
+    {
+        var site = ArmTemplate.Single(infra.Main, "Microsoft.Web/sites");
+
+        var tags = site.Resource["tags"]!.GetValue<string>();
+        var serviceName = ArmTemplate.Resolve(site, JsonValue.Create("[parameters('serviceName')]"), infra.Main);
+
+        Assert.Contains("createObject('azd-service-name', parameters('serviceName'))", tags, StringComparison.Ordinal);
+        Assert.Equal("api", serviceName!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("Microsoft.Web/sites", true)]
+    [InlineData("Microsoft.EventHub/namespaces", true)]
+    [InlineData("Microsoft.Storage/storageAccounts", false)]
+    [InlineData("Microsoft.Storage/storageAccounts/blobServices", true)]
+    [InlineData("Microsoft.Storage/storageAccounts/tableServices", true)]
+    [InlineData("Microsoft.KeyVault/vaults", true)]
+    public void DiagnosticSettings_MonitoredResource_SendToLogAnalytics(string scopeType, bool hasLogs)
+    {
+        var settings = ArmTemplate.OfType(infra.Main, "Microsoft.Insights/diagnosticSettings")
+            .Where(d => d.Resource["scope"]?.GetValue<string>().StartsWith($"[resourceId('{scopeType}',", StringComparison.Ordinal) == true);
+
+        var setting = Assert.Single(settings);
+
+        Assert.Equal("[parameters('logAnalyticsWorkspaceId')]", setting.Properties["workspaceId"]!.GetValue<string>());
+        Assert.Equal("[reference('monitoring').outputs.logAnalyticsWorkspaceId.value]", ArmTemplate.PassedValue(setting.Deployment!, "logAnalyticsWorkspaceId")!.GetValue<string>());
+        Assert.NotEmpty(setting.Properties["metrics"]!.AsArray());
+        if (hasLogs)
+        {
+            Assert.NotEmpty(setting.Properties["logs"]!.AsArray());
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+
+namespace Serverless.Infra.Tests;
+
+[Collection(InfraCollection.Name)]
+public sealed class StorageDataProtectionTests(InfraFixture infra)
+{
+    [Fact]
+    public void AuditContainer_ImmutabilityPolicy_IsTimeBasedWithProtectedAppends()
+    {
+        var policies = ArmTemplate.OfType(infra.Main, "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies");
+
+        var policy = Assert.Single(policies);
+        var days = ArmTemplate.Resolve(policy, policy.Properties["immutabilityPeriodSinceCreationInDays"], infra.Main);
+
+        Assert.EndsWith("'default', 'audit', 'default')]", policy.Name, StringComparison.Ordinal);
+        Assert.True(policy.Properties["allowProtectedAppendWrites"]!.GetValue<bool>());
+        Assert.True(days!.GetValue<int>() >= 365, "audit blobs should stay immutable for at least a year");
+    }
+
+    [Fact]
+    public void RawLifecycleRule_Delete_FollowsTheRetentionParameter()
+    {
+        var rule = LifecycleRule("raw/");
+
+        var baseBlob = rule["definition"]!["actions"]!["baseBlob"]!;
+        var storage = ArmTemplate.Module(infra.Main, "storage");
+
+        Assert.True(rule["enabled"]!.GetValue<bool>());
+        Assert.Equal("[parameters('rawRetentionDays')]", baseBlob["delete"]!["daysAfterModificationGreaterThan"]!.GetValue<string>());
+        Assert.Equal("[parameters('rawRetentionDays')]", rule["definition"]!["actions"]!["version"]!["delete"]!["daysAfterCreationGreaterThan"]!.GetValue<string>());
+        Assert.Equal("[parameters('rawCoolAfterDays')]", baseBlob["tierToCool"]!["daysAfterModificationGreaterThan"]!.GetValue<string>());
+        Assert.Equal("[parameters('rawRetentionDays')]", ArmTemplate.PassedValue(storage, "rawRetentionDays")!.GetValue<string>());
+        Assert.Equal("int", infra.Main["parameters"]!["rawRetentionDays"]!["type"]!.GetValue<string>());
+        Assert.True(infra.Main["parameters"]!["rawRetentionDays"]!["defaultValue"]!.GetValue<int>() > infra.Main["parameters"]!["rawCoolAfterDays"]!["defaultValue"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void ExportsLifecycleRule_Delete_ExpiresWithinAMonth()
+    {
+        var rule = LifecycleRule("exports/");
+        var policy = ArmTemplate.Single(infra.Main, "Microsoft.Storage/storageAccounts/managementPolicies");
+
+        var days = ArmTemplate.Resolve(policy, rule["definition"]!["actions"]!["baseBlob"]!["delete"]!["daysAfterModificationGreaterThan"], infra.Main);
+
+        Assert.InRange(days!.GetValue<int>(), 1, 30);
+    }
+
+    [Fact]
+    public void AuditContainer_Lifecycle_IsNeverDeletedByARule()
+    {
+        var policy = ArmTemplate.Single(infra.Main, "Microsoft.Storage/storageAccounts/managementPolicies");
+
+        var prefixes = policy.Properties["policy"]!["rules"]!.AsArray()
+            .SelectMany(r => r!["definition"]!["filters"]!["prefixMatch"]!.AsArray().Select(p => p!.GetValue<string>()));
+
+        Assert.DoesNotContain(prefixes, p => p.StartsWith("audit", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void BlobService_Versioning_IsEnabledWithDeleteRetention()
+    {
+        var blobService = ArmTemplate.Single(infra.Main, "Microsoft.Storage/storageAccounts/blobServices");
+
+        var properties = blobService.Properties;
+
+        Assert.True(properties["isVersioningEnabled"]!.GetValue<bool>());
+        Assert.True(properties["deleteRetentionPolicy"]!["enabled"]!.GetValue<bool>());
+        Assert.True(properties["containerDeleteRetentionPolicy"]!["enabled"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void Storage_ContainersAndTables_IncludeEveryPipelineName()
+    {
+        var storage = ArmTemplate.Single(infra.Main, "Microsoft.Storage/storageAccounts");
+        var variables = storage.Template["variables"]!;
+
+        var containers = variables["dataContainerNames"]!.AsArray().Select(n => ArmTemplate.Resolve(storage, n, infra.Main)!.GetValue<string>()).ToList();
+        var tables = variables["tableNames"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+
+        Assert.Equal(["deploymentpackage", "exports", "quarantine", "raw"], containers.Order(StringComparer.Ordinal));
+        Assert.Single(ArmTemplate.OfType(infra.Main, "Microsoft.Storage/storageAccounts/blobServices/containers"), c => c.Name.EndsWith("'default', 'audit')]", StringComparison.Ordinal));
+        Assert.Equal(["audit", "counters", "customers", "eventids", "privacyrequests"], tables.Order(StringComparer.Ordinal));
+        Assert.All(ArmTemplate.OfType(infra.Main, "Microsoft.Storage/storageAccounts/blobServices/containers"),
+            c => Assert.Equal("None", c.Properties["publicAccess"]!.GetValue<string>()));
+    }
+
+    private JsonNode LifecycleRule(string prefix)
+    {
+        var policy = ArmTemplate.Single(infra.Main, "Microsoft.Storage/storageAccounts/managementPolicies");
+
+        return Assert.Single(policy.Properties["policy"]!["rules"]!.AsArray(),
+            r => r!["definition"]!["filters"]!["prefixMatch"]!.AsArray().Any(p => p!.GetValue<string>() == prefix))!;
+    }
+}
