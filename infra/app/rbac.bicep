@@ -77,7 +77,10 @@ resource appQueue 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, appIdentity.id, roles.storageQueueDataContributor)
   scope: storage
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      roles.storageQueueDataContributor
+    )
     principalId: appIdentity.properties.principalId
     principalType: 'ServicePrincipal'
   }
@@ -87,7 +90,10 @@ resource appTable 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, appIdentity.id, roles.storageTableDataContributor)
   scope: storage
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      roles.storageTableDataContributor
+    )
     principalId: appIdentity.properties.principalId
     principalType: 'ServicePrincipal'
   }
@@ -127,7 +133,10 @@ resource appTelemetry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(applicationInsights.id, appIdentity.id, roles.monitoringMetricsPublisher)
   scope: applicationInsights
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      roles.monitoringMetricsPublisher
+    )
     principalId: appIdentity.properties.principalId
     principalType: 'ServicePrincipal'
   }
@@ -139,7 +148,10 @@ resource userBlob 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!em
   name: guid(storage.id, userPrincipalId, roles.storageBlobDataContributor)
   scope: storage
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      roles.storageBlobDataContributor
+    )
     principalId: userPrincipalId
     principalType: 'User'
   }
@@ -149,7 +161,10 @@ resource userQueue 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!e
   name: guid(storage.id, userPrincipalId, roles.storageQueueDataContributor)
   scope: storage
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      roles.storageQueueDataContributor
+    )
     principalId: userPrincipalId
     principalType: 'User'
   }
@@ -159,7 +174,10 @@ resource userTable 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!e
   name: guid(storage.id, userPrincipalId, roles.storageTableDataContributor)
   scope: storage
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      roles.storageTableDataContributor
+    )
     principalId: userPrincipalId
     principalType: 'User'
   }

@@ -89,6 +89,12 @@ public static partial class ArmTemplate
         return owner.Template["parameters"]?[parameter]?["defaultValue"];
     }
 
+    /// <summary>The value of a variable when the expression is exactly <c>[variables('x')]</c>; otherwise the value itself.</summary>
+    public static JsonNode? Variable(JsonObject template, JsonNode? value) =>
+        value is JsonValue v && v.TryGetValue<string>(out var text) && VariableExpression().Match(text) is { Success: true } match
+            ? template["variables"]?[match.Groups[1].Value]
+            : value;
+
     /// <summary>Every string in a JSON tree.</summary>
     public static IEnumerable<string> Strings(JsonNode? node)
     {
@@ -170,6 +176,9 @@ public static partial class ArmTemplate
 
     [GeneratedRegex(@"^\[parameters\('([^']+)'\)\]$")]
     private static partial Regex ParameterExpression();
+
+    [GeneratedRegex(@"^\[variables\('([^']+)'\)\]$")]
+    private static partial Regex VariableExpression();
 
     [GeneratedRegex(@"variables\('([^']+)'\)")]
     private static partial Regex VariableReference();

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
 
 namespace Serverless.Infra.Tests;
 
@@ -36,6 +37,20 @@ public sealed class CompilationTests(InfraFixture infra)
         Assert.Empty(diagnostics);
         Assert.True(File.Exists(infra.CompiledPath(file)), file + " produced no template");
         Assert.NotNull(infra.Template(file)["$schema"]);
+    }
+
+    [Fact]
+    public async Task BicepCli_Version_IsThePinnedPackage()
+    {
+        var props = XDocument.Load(RepositoryRoot.Combine("Directory.Packages.props"));
+        var pinned = props.Descendants("PackageVersion")
+            .Single(p => (string?)p.Attribute("Include") == "Azure.Bicep.CommandLine.linux-x64")
+            .Attribute("Version")!.Value;
+
+        var run = await BicepCli.RunAsync(infra.WorkDirectory, "--version");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"Bicep CLI version {pinned} ", run.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,6 +20,7 @@ public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
     private PartitionedStream? _stream;
     private PipelineServices? _pipeline;
     private WebhookIngestor? _ingestor;
+    private int _disposed;
 
     public LocalRuntime(IConfiguration configuration, TimeProvider time, ILoggerFactory loggers)
     {
@@ -65,8 +66,14 @@ public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
         }
     }
 
+    // The container disposes this once as a singleton and once as the hosted service it also is.
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (_stream is not null)
         {
             await _stream.DisposeAsync().ConfigureAwait(false);

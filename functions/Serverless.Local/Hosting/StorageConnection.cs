@@ -10,6 +10,7 @@ namespace Serverless.Local.Hosting;
 public sealed class StorageConnection : IAsyncDisposable
 {
     private const string DevelopmentStorage = "UseDevelopmentStorage=true";
+    private int _disposed;
 
     private StorageConnection(BlobServiceClient blobs, TableServiceClient tables, string description, AzuriteServer? azurite)
     {
@@ -62,7 +63,7 @@ public sealed class StorageConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Azurite is not null)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && Azurite is not null)
         {
             await Azurite.DisposeAsync().ConfigureAwait(false);
         }

@@ -24,6 +24,7 @@ public sealed partial class PartitionedStream : IEventStream, IAsyncDisposable
     private readonly CancellationTokenSource _abort = new();
     private readonly List<Task> _consumers = [];
     private int _pending;
+    private int _disposed;
     private volatile bool _closed;
 
     public PartitionedStream(StreamOptions options, Func<IReadOnlyList<IncomingEvent>, CancellationToken, Task<BatchResult>> process,
@@ -105,6 +106,11 @@ public sealed partial class PartitionedStream : IEventStream, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _abort.Cancel();
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _abort.Dispose();

@@ -2,6 +2,7 @@ using System.Net.Mime;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using System.Text.Unicode;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
 
@@ -31,6 +32,11 @@ public sealed partial class EnvelopeParser
     /// <param name="fallbackTime">The time to use when the event carries none (the time the stream accepted it).</param>
     public ParseOutcome Parse(ReadOnlyMemory<byte> body, DateTimeOffset fallbackTime)
     {
+        if (!Utf8.IsValid(body.Span))
+        {
+            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.MalformedEnvelope, "$", "encoding", "The event is not valid UTF-8."));
+        }
+
         CloudEvent cloudEvent;
         try
         {

@@ -5,6 +5,7 @@ using System.Net.Mime;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
 using Serverless.Pipeline.Events;
@@ -39,6 +40,13 @@ public sealed class EventMapper
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(mediaType);
+
+        // System.Text.Json checks UTF-8 only in the strings it decodes; check every byte before anything reads them.
+        if (!Utf8.IsValid(body.Span))
+        {
+            return MappingResult.Fail(Malformed("The body is not valid UTF-8."));
+        }
+
         return mediaType switch
         {
             JsonMediaType => MapObject(source, ParseObject(body, out var problem), problem, receivedAt),

@@ -1,0 +1,32 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Serverless.Local.Demo;
+using Serverless.Testing;
+
+namespace Serverless.Local.Tests;
+
+/// <summary>Builds the requests the tests send: the samples, signed, and raw ones for bad input.</summary>
+internal static class Requests
+{
+    public static byte[] Sample(string name) => File.ReadAllBytes(RepositoryPaths.Sample(name));
+
+    public static HttpRequestMessage Standard(RuntimeFactory runtime, string source, byte[] body, string mediaType, string? webhookId = null, DateTimeOffset? at = null) =>
+        WebhookSigner.StandardWebhooks("/api/ingest/" + source, body, mediaType, RuntimeFactory.StandardSecret,
+            webhookId ?? "msg_" + Guid.NewGuid().ToString("N"), at ?? runtime.Clock.Now);
+
+    public static HttpRequestMessage Hmac(string source, byte[] body, string mediaType, string? deliveryId = null) =>
+        WebhookSigner.HmacSha256("/api/ingest/" + source, body, mediaType, RuntimeFactory.HmacSecret, "X-Signature-256", "X-Delivery-Id",
+            deliveryId ?? "dlv_" + Guid.NewGuid().ToString("N"));
+
+    public static HttpRequestMessage Unsigned(string source, byte[] body, string mediaType)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(mediaType);
+        return new HttpRequestMessage(HttpMethod.Post, "/api/ingest/" + source) { Content = content };
+    }
+
+    public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    public static string PortalEvent(string id, string subject, string type = "com.example.portal.page_viewed", string data = """{"path":"/home","session_id":"s-1"}""") =>
+        $$"""{"specversion":"1.0","id":"{{id}}","source":"app://client-portal","type":"{{type}}","subject":"{{subject}}","time":"2026-11-21T10:00:00Z","tenant":"acme-law","data":{{data}}}""";
+}
