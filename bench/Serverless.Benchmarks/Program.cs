@@ -1,11 +1,13 @@
 using System.Globalization;
 using Serverless.Benchmarks;
 
-// Usage: dotnet run -c Release --project bench/Serverless.Benchmarks -- [processing] [--events N] [--rounds N] [--check]
-var events = Option("--events", 20_000);
-var rounds = Option("--rounds", 5);
+// Usage: dotnet run -c Release --project bench/Serverless.Benchmarks -- [processing|load] [options] [--check]
+//   processing: --events N --rounds N
+//   load:       --requests N --events-per-request N --concurrency N
 var check = args.Contains("--check");
-var met = await ProcessingBenchmark.RunAsync(events, rounds);
+var met = args.FirstOrDefault() == "load"
+    ? await LoadBenchmark.RunAsync(Option("--requests", 400), Option("--events-per-request", 50), Option("--concurrency", 8))
+    : await ProcessingBenchmark.RunAsync(Option("--events", 20_000), Option("--rounds", 5));
 return check && !met ? 1 : 0;
 
 int Option(string name, int fallback)

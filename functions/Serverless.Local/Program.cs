@@ -3,22 +3,7 @@ using Serverless.Local.Hosting;
 
 // The whole pipeline on one machine. `--demo` also sends a synthetic stream to it, prints a summary and exits.
 var demo = args.Contains("--demo");
-var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
-if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
-{
-    builder.WebHost.UseUrls("http://127.0.0.1:" + (builder.Configuration["Local:Port"] ?? "7071"));
-}
-
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 8 * 1024 * 1024);
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<LocalRuntime>();
-builder.Services.AddHostedService(services => services.GetRequiredService<LocalRuntime>());
-
-var app = builder.Build();
-app.UseMiddleware<ProblemMiddleware>();
-app.MapPost("/api/ingest/{source}", IngestEndpoint.HandleAsync);
-app.MapGet("/api/health", HealthEndpoint.Handle);
-
+var app = LocalApplication.Create(args.Where(a => a != "--demo").ToArray());
 if (!demo)
 {
     await app.RunAsync();

@@ -6,7 +6,7 @@ public sealed class StreamOptions
     public const string SectionName = "Local:Stream";
 
     /// <summary>Partitions, each delivered in order by its own consumer.</summary>
-    public int Partitions { get; set; } = 4;
+    public int Partitions { get; set; } = 8;
 
     /// <summary>Events accepted but not yet processed, across partitions; past it, ingestion answers 429.</summary>
     public int Capacity { get; set; } = 20_000;
@@ -15,5 +15,5 @@ public sealed class StreamOptions
     public int MaxBatchSize { get; set; } = 500;
 
     /// <summary>How long to wait for more events before processing a batch that is not yet full.</summary>
-    public TimeSpan BatchWait { get; set; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan BatchWait { get; set; } = TimeSpan.FromMilliseconds(100);
 }

@@ -46,6 +46,23 @@ public sealed partial class BatchProcessor
 
         var outcomes = new EventOutcome[batch.Count];
         var (accepted, rejected) = Prepare(batch, outcomes);
+        return await StoreAsync(batch, accepted, rejected, outcomes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The storage half alone, for events prepared beforehand: what the load benchmark times as storage's ceiling.
+    /// </summary>
+    public Task<BatchResult> StorePreparedAsync(IReadOnlyList<IncomingEvent> batch, IReadOnlyList<PreparedEvent> prepared, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(prepared);
+        var accepted = prepared.Select((p, i) => (i, p)).ToList();
+        return StoreAsync(batch, accepted, [], new EventOutcome[prepared.Count], cancellationToken);
+    }
+
+    private async Task<BatchResult> StoreAsync(IReadOnlyList<IncomingEvent> batch, List<(int Index, PreparedEvent Event)> accepted,
+        List<(int Index, RejectedEvent Event)> rejected, EventOutcome[] outcomes, CancellationToken cancellationToken)
+    {
         var stored = await DropDuplicatesAsync(accepted, outcomes, cancellationToken).ConfigureAwait(false);
 
         var first = batch[0].Position;

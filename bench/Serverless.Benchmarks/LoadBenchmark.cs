@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Local.Azurite;
+using Serverless.Local.Demo;
+using Serverless.Local.Hosting;
+using Serverless.Pipeline.Configuration;
+using Serverless.Pipeline.Events;
+using Serverless.Pipeline.Ingestion;
+using Serverless.Pipeline.Processing;
+
+namespace Serverless.Benchmarks;
+
+/// <summary>
+/// End to end over HTTP against the running local runtime, and in the same run Azurite's ceiling for the same writes:
+/// the same events, prepared beforehand, stored by the pipeline's own storage half in full 500-event batches, four
+/// partitions at once. The ratio says how much of what storage can take the whole pipeline delivers.
+/// </summary>
+internal static class LoadBenchmark
+{
+    private const string Secret = DemoTraffic.StandardSecret;
+    private const int Partitions = 8;
+
+    public static async Task<bool> RunAsync(int requests, int eventsPerRequest, int concurrency)
+    {
+        await using var azurite = await AzuriteServer.StartAsync();
+        var bodies = Enumerable.Range(0, requests).Select(r => Batch(r, eventsPerRequest)).ToList();
+        var events = requests * eventsPerRequest;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Load: {requests:N0} signed CloudEvents batches of {eventsPerRequest} events ({events:N0} events), {concurrency} clients, Azurite in memory"));
+
+        var (e2eRate, p50, p99) = await EndToEndAsync(azurite, bodies, concurrency);
+        var ceilingRate = await CeilingAsync(azurite, bodies);
+        var ratio = e2eRate / ceilingRate;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  end to end (HTTP -> stream -> storage): {e2eRate,10:N0} events/s   ingest latency p50 {p50:F1} ms, p99 {p99:F1} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Azurite ceiling for the same writes:     {ceilingRate,10:N0} events/s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio end-to-end/ceiling: {ratio:F3} (target >= 0.800: {(ratio >= 0.8 ? "met" : "NOT met")})"));
+        return ratio >= 0.8;
+    }
+
+    private static async Task<(double Rate, double P50, double P99)> EndToEndAsync(AzuriteServer azurite, List<byte[]> bodies, int concurrency)
+    {
+        var app = LocalApplication.Create([
+            "--contentRoot", Path.Combine(RepositoryRoot.Path, "functions", "Serverless.Local"),
+            "--urls", "http://127.0.0.1:0",
+            "--Storage:ConnectionString", azurite.ConnectionString,
+            "--Pipeline:StoragePrefix", "loade2e",
+            "--Local:Stream:Capacity", "100000", "--Local:Stream:Partitions", Partitions.ToString(CultureInfo.InvariantCulture),
+            "--Logging:LogLevel:Default", "Warning",
+        ]);
+        await app.StartAsync();
+        try
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var runtime = app.Services.GetRequiredService<LocalRuntime>();
+            using var http = new HttpClient { BaseAddress = new Uri(address) };
+            await SendAsync(http, Batch(-1, 10), "warm-up");
+            await runtime.Stream.WaitUntilDrainedAsync(CancellationToken.None);
+            var before = runtime.Stream.Statistics.Stored;
+
+            var latencies = new ConcurrentBag<double>();
+            var clock = Stopwatch.StartNew();
+            await Parallel.ForEachAsync(bodies.Select((body, i) => (body, i)), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (item, _) =>
+            {
+                var sent = Stopwatch.GetTimestamp();
+                await SendAsync(http, item.body, "load-" + item.i.ToString(CultureInfo.InvariantCulture));
+                latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+            });
+            await runtime.Stream.WaitUntilDrainedAsync(CancellationToken.None);
+            clock.Stop();
+
+            var stored = runtime.Stream.Statistics.Stored - before;
+            var sorted = latencies.Order().ToList();
+            return (stored / clock.Elapsed.TotalSeconds, sorted[sorted.Count / 2], sorted[(int)(sorted.Count * 0.99)]);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task<double> CeilingAsync(AzuriteServer azurite, List<byte[]> bodies)
+    {
+        var options = new PipelineOptions { PseudonymizationKey = Convert.ToBase64String(new byte[32]), StoragePrefix = "loadceil" };
+        var services = await PipelineServices.CreateAsync(options, new BlobServiceClient(azurite.ConnectionString), new TableServiceClient(azurite.ConnectionString),
+            TimeProvider.System, NullLoggerFactory.Instance, CancellationToken.None);
+        await services.Storage.EnsureCreatedAsync(CancellationToken.None);
+
+        // Untimed: split the batches into events, partition them by customer as the stream does, and prepare them.
+        var sequence = 0L;
+        var partitions = bodies
+            .SelectMany(Events)
+            .Select(body => new IncomingEvent(body, new StreamPosition("0", sequence++), DateTimeOffset.UtcNow))
+            .Select(incoming => services.Preparer.Prepare(incoming).Prepared!)
+            .GroupBy(p => (uint)p.Event.Subject.GetHashCode(StringComparison.Ordinal) % Partitions)
+            .Select(g => g.Select(p => p with { Incoming = p.Incoming with { Position = new StreamPosition(g.Key.ToString(CultureInfo.InvariantCulture), p.Incoming.Position.SequenceNumber) } })
+                .Chunk(500).ToList())
+            .ToList();
+
+        // Ingestion also records each request's delivery id for replay protection: the same writes, done alongside.
+        var deliveries = new DeliveryLog(services.Storage.Deliveries, TimeProvider.System);
+        var clock = Stopwatch.StartNew();
+        var recordDeliveries = Parallel.ForEachAsync(Enumerable.Range(0, bodies.Count), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (i, ct) => await deliveries.TryRecordAsync("client-portal", "msg_load-" + i.ToString(CultureInfo.InvariantCulture), ct));
+        await Task.WhenAll(partitions.Select(async batches =>
+        {
+            foreach (var batch in batches)
+            {
+                await services.Processor.StorePreparedAsync(batch.Select(p => p.Incoming).ToList(), batch, CancellationToken.None);
+            }
+        }).Append(recordDeliveries));
+        clock.Stop();
+        return partitions.Sum(p => p.Sum(b => b.Length)) / clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task SendAsync(HttpClient http, byte[] body, string id)
+    {
+        while (true)
+        {
+            using var request = WebhookSigner.StandardWebhooks("/api/ingest/client-portal", body, "application/cloudevents-batch+json", Secret, "msg_" + id, DateTimeOffset.UtcNow);
+            using var response = await http.SendAsync(request);
+            if ((int)response.StatusCode == 429)
+            {
+                await Task.Delay(100);
+                continue;
+            }
+
+            if ((int)response.StatusCode != 202)
+            {
+                throw new InvalidOperationException($"The runtime answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+
+            return;
+        }
+    }
+
+    private static byte[] Batch(int request, int count)
+    {
+        var events = Enumerable.Range(0, count).Select(i =>
+            $$$"""{"specversion":"1.0","id":"load-{{{request}}}-{{{i}}}","source":"app://client-portal","type":"com.example.portal.page_viewed","subject":"customer/C-{{{(request * 7919 + i * 104729) % 2000}}}","time":"2026-11-21T10:00:00Z","tenant":"acme-law","data":{"path":"/cases/{{{i}}}","session_id":"s-{{{request}}}"}}""");
+        return Encoding.UTF8.GetBytes("[" + string.Join(',', events) + "]");
+    }
+
+    private static IEnumerable<byte[]> Events(byte[] batch)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(batch);
+        return document.RootElement.EnumerateArray().Select(e => Encoding.UTF8.GetBytes(e.GetRawText())).ToList();
+    }
+}
