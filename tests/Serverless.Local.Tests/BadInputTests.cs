@@ -12,7 +12,7 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _runtime = new RuntimeFactory(azurite.Server, DateTimeOffset.UtcNow);
+        _runtime = new RuntimeFactory(azurite.Server);
         _client = _runtime.CreateClient();
         return Task.CompletedTask;
     }
@@ -86,7 +86,7 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Ingest_SecondSecretDuringRotation_IsAccepted()
     {
-        await using var rotating = new RuntimeFactory(azurite.Server, DateTimeOffset.UtcNow, new Dictionary<string, string>
+        await using var rotating = new RuntimeFactory(azurite.Server, null, new Dictionary<string, string>
         {
             ["Pipeline:Sources:client-portal:Secrets:1"] = "whsec_" + Convert.ToBase64String(Encoding.UTF8.GetBytes("the-new-key-after-rotation-32-by")),
         });
@@ -231,7 +231,7 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Ingest_StreamFull_Is429WithRetryAfterAndTheDeliveryCanBeRetried()
     {
-        await using var small = new RuntimeFactory(azurite.Server, DateTimeOffset.UtcNow, new Dictionary<string, string> { ["Local:Stream:Capacity"] = "2" });
+        await using var small = new RuntimeFactory(azurite.Server, null, new Dictionary<string, string> { ["Local:Stream:Capacity"] = "2" });
         using var client = small.CreateClient();
         var events = string.Join(',', Enumerable.Range(0, 3).Select(i => Requests.PortalEvent($"f-{i}", "customer/1")));
 

@@ -10,7 +10,7 @@ public sealed class ConservationTests(AzuriteFixture azurite)
     [Fact]
     public async Task Ingest_ThousandsOfEventsConcurrently_AcceptedEqualsStoredPlusQuarantinedPlusDuplicates()
     {
-        await using var runtime = new RuntimeFactory(azurite.Server, DateTimeOffset.UtcNow);
+        await using var runtime = new RuntimeFactory(azurite.Server);
         using var client = runtime.CreateClient();
         var accepted = new ConcurrentBag<int>();
         var statuses = new ConcurrentBag<HttpStatusCode>();

@@ -18,10 +18,10 @@ internal sealed class RuntimeFactory : WebApplicationFactory<Program>
     private readonly AzuriteServer _azurite;
     private readonly Dictionary<string, string> _settings;
 
-    public RuntimeFactory(AzuriteServer azurite, DateTimeOffset now, IDictionary<string, string>? settings = null)
+    public RuntimeFactory(AzuriteServer azurite, DateTimeOffset? pinnedNow = null, IDictionary<string, string>? settings = null)
     {
         _azurite = azurite;
-        Clock = new ManualClock(now);
+        Clock = new ManualClock(pinnedNow);
         Prefix = "e" + Guid.NewGuid().ToString("N")[..10];
         _settings = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
         {

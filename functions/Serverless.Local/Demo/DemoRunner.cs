@@ -10,9 +10,9 @@ using Serverless.Local.Hosting;
 namespace Serverless.Local.Demo;
 
 /// <summary>What the demo saw, and whether anything accepted went missing.</summary>
-public sealed record DemoSummary(long Accepted, long Stored, long Quarantined, long Duplicates, double EventsPerSecond)
+public sealed record DemoSummary(long Accepted, long Stored, long Quarantined, long Duplicates, long Suppressed, double EventsPerSecond)
 {
-    public long Lost => Accepted - Stored - Quarantined - Duplicates;
+    public long Lost => Accepted - Stored - Quarantined - Duplicates - Suppressed;
 }
 
 /// <summary>Sends the synthetic stream to the running runtime over HTTP, shows progress, and prints a summary.</summary>
@@ -59,7 +59,7 @@ public static class DemoRunner
         await runtime.Stream.WaitUntilDrainedAsync(cancellationToken).ConfigureAwait(false);
         clock.Stop();
         var stats = runtime.Stream.Statistics;
-        var summary = new DemoSummary(stats.Accepted, stats.Stored, stats.Quarantined, stats.Duplicates, stats.Processed / clock.Elapsed.TotalSeconds);
+        var summary = new DemoSummary(stats.Accepted, stats.Stored, stats.Quarantined, stats.Duplicates, stats.Suppressed, stats.Processed / clock.Elapsed.TotalSeconds);
         var names = runtime.Pipeline.Storage.Names;
 
         output.WriteLine();
@@ -69,7 +69,8 @@ public static class DemoRunner
         output.WriteLine($"  stored        {summary.Stored,10:N0}");
         output.WriteLine($"  quarantined   {summary.Quarantined,10:N0}  {string.Join(", ", stats.QuarantinedByReason.OrderBy(r => r.Key).Select(r => $"{r.Key} {r.Value:N0}"))}");
         output.WriteLine($"  duplicates    {summary.Duplicates,10:N0}");
-        output.WriteLine($"  lost          {summary.Lost,10:N0}  (accepted - stored - quarantined - duplicates)");
+        output.WriteLine($"  suppressed    {summary.Suppressed,10:N0}  (people whose erasure was requested)");
+        output.WriteLine($"  lost          {summary.Lost,10:N0}  (accepted - stored - quarantined - duplicates - suppressed)");
         output.WriteLine($"  throughput    {summary.EventsPerSecond,10:N0} events/s, ingest to storage");
         output.WriteLine();
         output.WriteLine($"Results are in {runtime.Storage.Description}:");

@@ -18,6 +18,7 @@ internal static class HealthEndpoint
                 stored = stats.Stored,
                 quarantined = stats.Quarantined,
                 duplicates = stats.Duplicates,
+                suppressed = stats.Suppressed,
                 batches = stats.Batches,
                 retries = stats.Retries,
                 quarantinedByReason = stats.QuarantinedByReason.ToDictionary(p => p.Key.ToString(), p => p.Value),

@@ -21,6 +21,7 @@ public static class LocalApplication
         app.UseMiddleware<ProblemMiddleware>();
         app.MapPost("/api/ingest/{source}", IngestEndpoint.HandleAsync);
         app.MapGet("/api/health", HealthEndpoint.Handle);
+        PrivacyEndpoints.Map(app);
         return app;
     }
 }

@@ -1,4 +1,7 @@
 using Serverless.Local.Streaming;
+using Serverless.Local.Workflows;
+using Serverless.Pipeline.Privacy.Api;
+using Serverless.Pipeline.Privacy.Workflows;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Ingestion;
 using Serverless.Pipeline.Processing;
@@ -20,6 +23,8 @@ public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
     private PartitionedStream? _stream;
     private PipelineServices? _pipeline;
     private WebhookIngestor? _ingestor;
+    private CheckpointedWorkflowRunner? _workflows;
+    private PrivacyApi? _privacy;
     private int _disposed;
 
     public LocalRuntime(IConfiguration configuration, TimeProvider time, ILoggerFactory loggers)
@@ -34,6 +39,9 @@ public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
     public PartitionedStream Stream => _stream ?? throw NotStarted();
     public WebhookIngestor Ingestor => _ingestor ?? throw NotStarted();
     public StorageConnection Storage => _storage ?? throw NotStarted();
+    public CheckpointedWorkflowRunner Workflows => _workflows ?? throw NotStarted();
+    public PrivacyApi Privacy => _privacy ?? throw NotStarted();
+    public IReadOnlyDictionary<string, ApiKeyOptions> ApiKeys { get; private set; } = new Dictionary<string, ApiKeyOptions>();
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -49,11 +57,21 @@ public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
         _stream = new PartitionedStream(streamOptions, _pipeline.Processor.ProcessAsync, _time, _loggers.CreateLogger<PartitionedStream>());
         _stream.Start();
         _ingestor = new WebhookIngestor(configuredSources, _stream, new DeliveryLog(_pipeline.Storage.Deliveries, _time), _time, _loggers.CreateLogger<WebhookIngestor>());
+        var activities = new PrivacyActivities(_pipeline, _time);
+        _workflows = new CheckpointedWorkflowRunner(_pipeline.Storage.Workflows, activities.RunAsync, _time, _loggers.CreateLogger<CheckpointedWorkflowRunner>());
+        await _workflows.StartAsync(cancellationToken).ConfigureAwait(false);
+        _privacy = new PrivacyApi(activities.Requests, activities.Audit, _workflows, _pipeline.Storage, pipelineOptions, _time);
+        ApiKeys = _configuration.GetSection("Privacy:ApiKeys").Get<Dictionary<string, ApiKeyOptions>>() ?? [];
         LogStarted(_storage.Description, configuredSources.Count, streamOptions.Partitions);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_workflows is not null)
+        {
+            await _workflows.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_stream is not null)
         {
             LogDraining(_stream.Pending);

@@ -12,6 +12,7 @@ public sealed class StreamStatistics
     private long _stored;
     private long _quarantined;
     private long _duplicates;
+    private long _suppressed;
     private long _batches;
     private long _retries;
 
@@ -20,6 +21,7 @@ public sealed class StreamStatistics
     public long Stored => Interlocked.Read(ref _stored);
     public long Quarantined => Interlocked.Read(ref _quarantined);
     public long Duplicates => Interlocked.Read(ref _duplicates);
+    public long Suppressed => Interlocked.Read(ref _suppressed);
     public long Batches => Interlocked.Read(ref _batches);
     public long Retries => Interlocked.Read(ref _retries);
     public ConcurrentDictionary<RejectionReason, long> QuarantinedByReason { get; } = new();
@@ -33,6 +35,7 @@ public sealed class StreamStatistics
         Interlocked.Add(ref _stored, result.Stored);
         Interlocked.Add(ref _quarantined, result.Quarantined);
         Interlocked.Add(ref _duplicates, result.Duplicates);
+        Interlocked.Add(ref _suppressed, result.Suppressed);
         Interlocked.Increment(ref _batches);
         foreach (var (reason, count) in result.QuarantinedByReason)
         {

@@ -26,7 +26,18 @@ public sealed class PipelineOptions
     /// <summary>Prefix of every container and table name (lower-case letters and digits), to share an account.</summary>
     public string StoragePrefix { get; set; } = string.Empty;
 
+    /// <summary>How long processing may use a cached suppression list; the erasure workflow waits this out.</summary>
+    public TimeSpan SuppressionCacheLifetime { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The longest a batch takes from reading the suppression list to its last write; added to the cache lifetime.</summary>
+    public TimeSpan SuppressionMargin { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a subject access export's download link stays valid.</summary>
+    public TimeSpan ExportLinkLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
     public Dictionary<string, TenantOptions> Tenants { get; init; } = new(StringComparer.Ordinal);
+
+    public TenantOptions TenantOrDefault(string tenant) => Tenants.TryGetValue(tenant, out var settings) ? settings : new TenantOptions();
 
     public string RegionFor(string tenant) =>
         Tenants.TryGetValue(tenant, out var settings) && !string.IsNullOrWhiteSpace(settings.DefaultRegion)
@@ -39,4 +50,10 @@ public sealed class TenantOptions
 {
     /// <summary>ISO 3166 alpha-2 region for reading national phone numbers (for example <c>US</c>, <c>FR</c>).</summary>
     public string? DefaultRegion { get; set; }
+
+    /// <summary>Erasures need a second compliance officer's approval before anything is deleted.</summary>
+    public bool RequireFourEyes { get; set; }
+
+    /// <summary>How long an erasure waits for that approval before it expires.</summary>
+    public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromDays(7);
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Dedupe;
 using Serverless.Pipeline.Events;
+using Serverless.Pipeline.Privacy.Suppression;
 using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Views;
 
@@ -19,11 +20,14 @@ public sealed partial class BatchProcessor
     private readonly EventIdLedger _ledger;
     private readonly CustomerViewWriter _customers;
     private readonly DailyCounters _counters;
+    private readonly IdentityIndex _identities;
+    private readonly SuppressionList _suppressions;
+    private readonly Privacy.Pseudonymizer _pseudonymizer;
     private readonly PipelineOptions _options;
     private readonly ILogger<BatchProcessor> _logger;
 
-    public BatchProcessor(EventPreparer preparer, PipelineStorage storage, Privacy.Pseudonymizer pseudonymizer, PipelineOptions options,
-        TimeProvider time, ILogger<BatchProcessor> logger)
+    public BatchProcessor(EventPreparer preparer, PipelineStorage storage, Privacy.Pseudonymizer pseudonymizer, SuppressionList suppressions,
+        PipelineOptions options, TimeProvider time, ILogger<BatchProcessor> logger)
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(options);
@@ -34,6 +38,9 @@ public sealed partial class BatchProcessor
         _ledger = new EventIdLedger(storage.EventIds, time);
         _customers = new CustomerViewWriter(storage.Customers, storage.Names.RawContainer, pseudonymizer, options.RecentActivityLimit);
         _counters = new DailyCounters(storage.Counters);
+        _identities = new IdentityIndex(storage.Identities, pseudonymizer);
+        _suppressions = suppressions;
+        _pseudonymizer = pseudonymizer;
     }
 
     public async Task<BatchResult> ProcessAsync(IReadOnlyList<IncomingEvent> batch, CancellationToken cancellationToken)
@@ -63,7 +70,8 @@ public sealed partial class BatchProcessor
     private async Task<BatchResult> StoreAsync(IReadOnlyList<IncomingEvent> batch, List<(int Index, PreparedEvent Event)> accepted,
         List<(int Index, RejectedEvent Event)> rejected, EventOutcome[] outcomes, CancellationToken cancellationToken)
     {
-        var stored = await DropDuplicatesAsync(accepted, outcomes, cancellationToken).ConfigureAwait(false);
+        var unsuppressed = await DropSuppressedAsync(accepted, outcomes, cancellationToken).ConfigureAwait(false);
+        var stored = await DropDuplicatesAsync(unsuppressed, outcomes, cancellationToken).ConfigureAwait(false);
 
         var first = batch[0].Position;
         var last = batch[^1].Position;
@@ -74,7 +82,7 @@ public sealed partial class BatchProcessor
         await UpdateViewsAsync(stored, rejected, rawBlobs, quarantineBlobs, cancellationToken).ConfigureAwait(false);
 
         var result = new BatchResult(outcomes, [.. rawBlobs.Values], [.. quarantineBlobs.Values]);
-        LogBatch(first.PartitionId, first.SequenceNumber, last.SequenceNumber, result.Received, result.Stored, result.Quarantined, result.Duplicates);
+        LogBatch(first.PartitionId, first.SequenceNumber, last.SequenceNumber, result.Received, result.Stored, result.Quarantined, result.Duplicates, result.Suppressed);
         return result;
     }
 
@@ -98,6 +106,25 @@ public sealed partial class BatchProcessor
         }
 
         return (accepted, rejected);
+    }
+
+    private async Task<List<(int Index, PreparedEvent Event)>> DropSuppressedAsync(List<(int Index, PreparedEvent Event)> accepted, EventOutcome[] outcomes, CancellationToken cancellationToken)
+    {
+        var kept = new List<(int Index, PreparedEvent Event)>(accepted.Count);
+        foreach (var (index, prepared) in accepted)
+        {
+            var e = prepared.Event;
+            if (await _suppressions.IsSuppressedAsync(e.Tenant, SubjectKeys.Of(_pseudonymizer, e.Tenant, e.Subject, prepared.Contact), cancellationToken).ConfigureAwait(false))
+            {
+                outcomes[index] = new EventOutcome(index, EventDisposition.Suppressed, e.Id, null);
+            }
+            else
+            {
+                kept.Add((index, prepared));
+            }
+        }
+
+        return kept;
     }
 
     private async Task<List<PreparedEvent>> DropDuplicatesAsync(List<(int Index, PreparedEvent Event)> accepted, EventOutcome[] outcomes, CancellationToken cancellationToken)
@@ -167,7 +194,11 @@ public sealed partial class BatchProcessor
             .ToList();
 
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.StorageConcurrency, CancellationToken = cancellationToken };
-        var customersTask = Parallel.ForEachAsync(subjects, parallel, async (subject, ct) => await _customers.WriteAsync(subject, ct).ConfigureAwait(false));
+        var customersTask = Parallel.ForEachAsync(subjects, parallel, async (subject, ct) =>
+        {
+            await _customers.WriteAsync(subject, ct).ConfigureAwait(false);
+            await _identities.RecordAsync(subject, ct).ConfigureAwait(false);
+        });
         var countersTask = _counters.AddAsync(increments, Math.Max(1, _options.StorageConcurrency / 4), cancellationToken);
         await Task.WhenAll(customersTask, countersTask).ConfigureAwait(false);
     }
@@ -201,8 +232,8 @@ public sealed partial class BatchProcessor
     // Events rejected before their tenant was known are kept under a name no tenant can have.
     private static string TenantOf(RejectedEvent rejected) => rejected.Event?.Tenant ?? "_unknown";
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Processed batch of partition {PartitionId} [{FirstSequence}..{LastSequence}]: {Received} received, {Stored} stored, {Quarantined} quarantined, {Duplicates} duplicates")]
-    private partial void LogBatch(string partitionId, long firstSequence, long lastSequence, int received, int stored, int quarantined, int duplicates);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Processed batch of partition {PartitionId} [{FirstSequence}..{LastSequence}]: {Received} received, {Stored} stored, {Quarantined} quarantined, {Duplicates} duplicates, {Suppressed} suppressed")]
+    private partial void LogBatch(string partitionId, long firstSequence, long lastSequence, int received, int stored, int quarantined, int duplicates, int suppressed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Quarantined {Count} events of tenant {Tenant} in {Blob}")]
     private partial void LogQuarantined(string tenant, int count, string blob);

@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Privacy;
+using Serverless.Pipeline.Privacy.Suppression;
 using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Validation;
 
@@ -12,8 +13,9 @@ namespace Serverless.Pipeline.Processing;
 public sealed class PipelineServices
 {
     private PipelineServices(PipelineOptions options, SchemaRegistry schemas, Pseudonymizer pseudonymizer, PipelineStorage storage,
-        EventPreparer preparer, BatchProcessor processor)
+        EventPreparer preparer, BatchProcessor processor, SuppressionList suppressions)
     {
+        Suppressions = suppressions;
         Options = options;
         Schemas = schemas;
         Pseudonymizer = pseudonymizer;
@@ -28,6 +30,7 @@ public sealed class PipelineServices
     public PipelineStorage Storage { get; }
     public EventPreparer Preparer { get; }
     public BatchProcessor Processor { get; }
+    public SuppressionList Suppressions { get; }
 
     public static async Task<PipelineServices> CreateAsync(PipelineOptions options, BlobServiceClient blobs, TableServiceClient tables,
         TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
@@ -38,8 +41,9 @@ public sealed class PipelineServices
         var pseudonymizer = new Pseudonymizer(DecodeKey(options.PseudonymizationKey), options.PseudonymizationKeyId);
         var storage = new PipelineStorage(blobs, tables, new StorageNames(options.StoragePrefix));
         var preparer = new EventPreparer(schemas, pseudonymizer, options);
-        var processor = new BatchProcessor(preparer, storage, pseudonymizer, options, time, loggers.CreateLogger<BatchProcessor>());
-        return new PipelineServices(options, schemas, pseudonymizer, storage, preparer, processor);
+        var suppressions = new SuppressionList(storage.Suppressions, time, options.SuppressionCacheLifetime);
+        var processor = new BatchProcessor(preparer, storage, pseudonymizer, suppressions, options, time, loggers.CreateLogger<BatchProcessor>());
+        return new PipelineServices(options, schemas, pseudonymizer, storage, preparer, processor, suppressions);
     }
 
     private static byte[] DecodeKey(string base64)

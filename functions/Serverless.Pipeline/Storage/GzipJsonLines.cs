@@ -53,6 +53,57 @@ public static class GzipJsonLines
         }
     }
 
+    /// <summary>
+    /// Rewrites a blob without the lines <paramref name="remove"/> picks (deleting it when none are left), guarded by the
+    /// ETag it was read with. Returns the removed lines; none when the blob is gone or holds nothing to remove.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> RemoveLinesAsync(BlobClient blob, Func<string, bool> remove, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        ArgumentNullException.ThrowIfNull(remove);
+        Azure.Response<BlobDownloadResult> download;
+        try
+        {
+            download = await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return [];
+        }
+
+        string text;
+        await using (var gzip = new GZipStream(download.Value.Content.ToStream(), CompressionMode.Decompress))
+        using (var reader = new StreamReader(gzip))
+        {
+            text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var removed = lines.Where(remove).ToList();
+        if (removed.Count == 0)
+        {
+            return [];
+        }
+
+        var conditions = new BlobRequestConditions { IfMatch = download.Value.Details.ETag };
+        var kept = lines.Where(line => !remove(line)).ToList();
+        if (kept.Count == 0)
+        {
+            await blob.DeleteAsync(DeleteSnapshotsOption.IncludeSnapshots, conditions, cancellationToken).ConfigureAwait(false);
+            return removed;
+        }
+
+        using var buffer = new MemoryStream();
+        await using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', kept) + "\n"), cancellationToken).ConfigureAwait(false);
+        }
+
+        buffer.Position = 0;
+        await blob.UploadAsync(buffer, new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/gzip" } }, cancellationToken).ConfigureAwait(false);
+        return removed;
+    }
+
     /// <summary>Reads every line of a blob as JSON.</summary>
     public static async IAsyncEnumerable<JsonDocument> ReadAsync(BlobClient blob,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

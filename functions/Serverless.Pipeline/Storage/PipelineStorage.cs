@@ -18,6 +18,14 @@ public sealed class PipelineStorage
         Counters = tables.GetTableClient(names.CountersTable);
         EventIds = tables.GetTableClient(names.EventIdsTable);
         Deliveries = tables.GetTableClient(names.DeliveriesTable);
+        Identities = tables.GetTableClient(names.IdentitiesTable);
+        Suppressions = tables.GetTableClient(names.SuppressionsTable);
+        PrivacyRequests = tables.GetTableClient(names.PrivacyRequestsTable);
+        Workflows = tables.GetTableClient(names.WorkflowsTable);
+        AuditHead = tables.GetTableClient(names.AuditHeadTable);
+        Audit = blobs.GetBlobContainerClient(names.AuditContainer);
+        Exports = blobs.GetBlobContainerClient(names.ExportsContainer);
+        Blobs = blobs;
     }
 
     public StorageNames Names { get; }
@@ -27,6 +35,14 @@ public sealed class PipelineStorage
     public TableClient Counters { get; }
     public TableClient EventIds { get; }
     public TableClient Deliveries { get; }
+    public TableClient Identities { get; }
+    public TableClient Suppressions { get; }
+    public TableClient PrivacyRequests { get; }
+    public TableClient Workflows { get; }
+    public TableClient AuditHead { get; }
+    public BlobContainerClient Audit { get; }
+    public BlobContainerClient Exports { get; }
+    public BlobServiceClient Blobs { get; }
 
     /// <summary>Creates what does not exist yet. In Azure, Bicep creates them; this is for Azurite and first runs.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
@@ -37,6 +53,13 @@ public sealed class PipelineStorage
             Customers.CreateIfNotExistsAsync(cancellationToken),
             Counters.CreateIfNotExistsAsync(cancellationToken),
             EventIds.CreateIfNotExistsAsync(cancellationToken),
-            Deliveries.CreateIfNotExistsAsync(cancellationToken)).ConfigureAwait(false);
+            Deliveries.CreateIfNotExistsAsync(cancellationToken),
+            Identities.CreateIfNotExistsAsync(cancellationToken),
+            Suppressions.CreateIfNotExistsAsync(cancellationToken),
+            PrivacyRequests.CreateIfNotExistsAsync(cancellationToken),
+            Workflows.CreateIfNotExistsAsync(cancellationToken),
+            AuditHead.CreateIfNotExistsAsync(cancellationToken),
+            Audit.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            Exports.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 }

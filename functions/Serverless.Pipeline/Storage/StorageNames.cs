@@ -19,6 +19,13 @@ public sealed partial class StorageNames
         CountersTable = prefix + "counters";
         EventIdsTable = prefix + "eventids";
         DeliveriesTable = prefix + "webhookdeliveries";
+        IdentitiesTable = prefix + "identities";
+        SuppressionsTable = prefix + "suppressions";
+        PrivacyRequestsTable = prefix + "privacyrequests";
+        WorkflowsTable = prefix + "workflows";
+        AuditHeadTable = prefix + "audit";
+        AuditContainer = prefix + "audit";
+        ExportsContainer = prefix + "exports";
     }
 
     /// <summary>Raw archive: one gzip JSON Lines blob per batch, partition and tenant.</summary>
@@ -38,6 +45,27 @@ public sealed partial class StorageNames
 
     /// <summary>Webhook delivery ids already accepted, for replay protection.</summary>
     public string DeliveriesTable { get; }
+
+    /// <summary>Which customers an email or phone join key belongs to (partition tenant|kind|key), for erasure by identifier.</summary>
+    public string IdentitiesTable { get; }
+
+    /// <summary>Join keys of erased people, per tenant: their events are counted as suppressed, never stored.</summary>
+    public string SuppressionsTable { get; }
+
+    /// <summary>Erasure and export requests with their steps, due dates and certificates.</summary>
+    public string PrivacyRequestsTable { get; }
+
+    /// <summary>The local workflow runner's checkpointed histories.</summary>
+    public string WorkflowsTable { get; }
+
+    /// <summary>The head (last sequence and hash) of each tenant's audit chain.</summary>
+    public string AuditHeadTable { get; }
+
+    /// <summary>The audit records, one blob each, hash-chained; immutable in Azure.</summary>
+    public string AuditContainer { get; }
+
+    /// <summary>Subject access exports, one JSON document each, shared through time-limited links.</summary>
+    public string ExportsContainer { get; }
 
     [GeneratedRegex("^[a-z][a-z0-9]{0,19}$", RegexOptions.CultureInvariant)]
     private static partial Regex PrefixPattern();

@@ -6,6 +6,7 @@ using Serverless.Pipeline.Processing;
 using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Tests.Support;
 using Serverless.Pipeline.Views;
+using Serverless.Testing;
 
 namespace Serverless.Pipeline.Tests.Integration;
 
@@ -300,15 +301,6 @@ public sealed class BatchProcessorTests(AzuriteFixture azurite)
         Assert.Equal(result.Stored, profiles);
     }
 
-    private static bool IsTransactionOn(Azure.Core.HttpMessage message, string table)
-    {
-        if (!message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) || message.Request.Content is null)
-        {
-            return false;
-        }
-
-        using var buffer = new MemoryStream();
-        message.Request.Content!.WriteTo(buffer, CancellationToken.None);
-        return Encoding.UTF8.GetString(buffer.ToArray()).Contains(table, StringComparison.Ordinal);
-    }
+    private static bool IsTransactionOn(Azure.Core.HttpMessage message, string table) =>
+        message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) && FaultInjectionPolicy.BodyMentions(message, table);
 }

@@ -2,13 +2,13 @@ using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
-namespace Serverless.Pipeline.Tests.Support;
+namespace Serverless.Testing;
 
 /// <summary>
 /// Fails storage requests that match a predicate, a set number of times, the way a crash or an outage would. It runs
 /// before the SDK's retry policy, so the failure reaches the pipeline instead of being retried away.
 /// </summary>
-internal sealed class FaultInjectionPolicy : HttpPipelinePolicy
+public sealed class FaultInjectionPolicy : HttpPipelinePolicy
 {
     private readonly Func<HttpMessage, bool> _matches;
     private int _remaining;
@@ -20,6 +20,20 @@ internal sealed class FaultInjectionPolicy : HttpPipelinePolicy
     }
 
     public int Injected { get; private set; }
+
+    /// <summary>Whether the request's body mentions <paramref name="text"/> (a table name in a batch, an activity name in a row).</summary>
+    public static bool BodyMentions(HttpMessage message, string text)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Request.Content is null)
+        {
+            return false;
+        }
+
+        using var buffer = new MemoryStream();
+        message.Request.Content.WriteTo(buffer, CancellationToken.None);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray()).Contains(text, StringComparison.Ordinal);
+    }
 
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {

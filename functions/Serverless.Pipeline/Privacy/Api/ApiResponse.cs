@@ -1,0 +1,16 @@
+namespace Serverless.Pipeline.Privacy.Api;
+
+/// <summary>What a host answers: status, JSON body, content type and, for a created request, its location.</summary>
+public sealed record ApiResponse(int Status, object Body, string ContentType = "application/json", string? Location = null)
+{
+    public static ApiResponse Of(Ingestion.Problem problem) => new(problem.Status, problem, Ingestion.Problem.ContentType);
+
+    public static ApiResponse Refuse(int status, string slug, string title, string detail) =>
+        Of(Ingestion.Problem.Of(status, slug, title, detail));
+
+    public static ApiResponse Unauthenticated() =>
+        Refuse(401, "unauthenticated", "Not authenticated", "Send a valid API key (X-Api-Key) or sign in with Microsoft Entra ID.");
+
+    public static ApiResponse Forbidden() =>
+        Refuse(403, "forbidden", "Forbidden", $"Only callers with the '{Caller.ComplianceRole}' role may use the privacy API.");
+}

@@ -1,0 +1,101 @@
+using Azure;
+using Azure.Data.Tables;
+using Serverless.Pipeline.Privacy;
+using Serverless.Pipeline.Privacy.Suppression;
+using Serverless.Pipeline.Storage;
+
+namespace Serverless.Pipeline.Views;
+
+/// <summary>
+/// Which customers carry an email or phone, by join key (partition tenant|kind|key, a row per subject), so that an
+/// erasure asked for by email or phone finds every customer record of the person.
+/// </summary>
+public sealed class IdentityIndex
+{
+    private readonly TableClient _table;
+    private readonly Pseudonymizer _pseudonymizer;
+
+    public IdentityIndex(TableClient table, Pseudonymizer pseudonymizer)
+    {
+        _table = table;
+        _pseudonymizer = pseudonymizer;
+    }
+
+    public async Task RecordAsync(SubjectBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var keys = batch.Events
+            .Select(e => SubjectKeys.Of(_pseudonymizer, batch.Tenant, batch.Subject, e.Contact))
+            .SelectMany(k => k.All().Where(x => x.Kind != SubjectKeys.SubjectKind))
+            .Distinct();
+        foreach (var (kind, key) in keys)
+        {
+            await _table.UpsertEntityAsync(new TableEntity(PartitionKey(batch.Tenant, kind, key), TableKeys.Escape(batch.Subject))
+            {
+                ["Subject"] = batch.Subject,
+            }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> FindSubjectsAsync(string tenant, SubjectKeys keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var subjects = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (kind, key) in keys.All().Where(k => k.Kind != SubjectKeys.SubjectKind))
+        {
+            var partition = PartitionKey(tenant, kind, key);
+            await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                subjects.Add(row.GetString("Subject"));
+            }
+        }
+
+        return [.. subjects];
+    }
+
+    /// <summary>Deletes every row that ties the given keys, or the given subjects, to anyone. Returns how many went.</summary>
+    public async Task<int> RemoveAsync(string tenant, SubjectKeys keys, IReadOnlyCollection<string> subjects, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(subjects);
+        var removed = 0;
+        foreach (var (kind, key) in keys.All().Where(k => k.Kind != SubjectKeys.SubjectKind))
+        {
+            var partition = PartitionKey(tenant, kind, key);
+            await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                removed += await DeleteAsync(row.PartitionKey, row.RowKey, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        // The subjects' other emails and phones (an older address, say) are tied to them too.
+        var escapedSubjects = subjects.Select(TableKeys.Escape).ToHashSet(StringComparer.Ordinal);
+        var tenantPrefix = TableKeys.Escape(tenant) + TableKeys.Separator;
+        await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey.CompareTo(tenantPrefix) >= 0 && e.PartitionKey.CompareTo(tenantPrefix + "~") < 0,
+            select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (escapedSubjects.Contains(row.RowKey))
+            {
+                removed += await DeleteAsync(row.PartitionKey, row.RowKey, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return removed;
+    }
+
+    private async Task<int> DeleteAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+            return 1;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return 0;
+        }
+    }
+
+    private static string PartitionKey(string tenant, string kind, string key) =>
+        TableKeys.Escape(tenant) + TableKeys.Separator + kind + TableKeys.Separator + key;
+}
