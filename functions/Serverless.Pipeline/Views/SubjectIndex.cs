@@ -14,7 +14,7 @@ public static class SubjectIndex
         return Prefix + blob.Container + TableKeys.Separator + TableKeys.Escape(blob.Name);
     }
 
-    internal static TableEntity ToEntity(string partitionKey, BlobRef blob) => new(partitionKey, RowKey(blob))
+    public static TableEntity ToEntity(string partitionKey, BlobRef blob) => new(partitionKey, RowKey(blob))
     {
         ["Container"] = blob.Container,
         ["Blob"] = blob.Name,
