@@ -105,11 +105,18 @@ internal static class LoadBenchmark
                 .Chunk(500).ToList())
             .ToList();
 
-        // Ingestion also records each request's delivery id for replay protection: the same writes, done alongside.
+        // Ingestion also checks and records each request's delivery id for replay protection: the same requests, alongside.
         var deliveries = new DeliveryLog(services.Storage.Deliveries, TimeProvider.System);
         var clock = Stopwatch.StartNew();
         var recordDeliveries = Parallel.ForEachAsync(Enumerable.Range(0, bodies.Count), new ParallelOptions { MaxDegreeOfParallelism = 8 },
-            async (i, ct) => await deliveries.TryRecordAsync("client-portal", "msg_load-" + i.ToString(CultureInfo.InvariantCulture), ct));
+            async (i, ct) =>
+            {
+                var id = "msg_load-" + i.ToString(CultureInfo.InvariantCulture);
+                if (!await deliveries.ContainsAsync("client-portal", id, ct))
+                {
+                    await deliveries.RecordAsync("client-portal", id, ct);
+                }
+            });
         await Task.WhenAll(partitions.Select(async batches =>
         {
             foreach (var batch in batches)

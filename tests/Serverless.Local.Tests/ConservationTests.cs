@@ -41,4 +41,19 @@ public sealed class ConservationTests(AzuriteFixture azurite)
         Assert.Equal(stats.Stored, (await runtime.BlobLinesAsync("raw")).Count);
         Assert.Equal(stats.Quarantined, (await runtime.BlobLinesAsync("quarantine")).Count);
     }
+
+    [Fact]
+    public async Task Shutdown_WithEventsStillInTheStream_ProcessesEveryAcceptedEventFirst()
+    {
+        var runtime = new RuntimeFactory(azurite.Server, null, new Dictionary<string, string> { ["Local:Stream:BatchWait"] = "00:00:02" });
+        using var client = runtime.CreateClient();
+        var events = Enumerable.Range(0, 200).Select(i => Requests.PortalEvent($"drain-{i}", $"customer/{i % 50}"));
+        var response = await client.SendAsync(Requests.Standard(runtime, "client-portal", Requests.Utf8("[" + string.Join(',', events) + "]"), "application/cloudevents-batch+json"));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.True(runtime.Runtime.Stream.Pending > 0);
+
+        await runtime.DisposeAsync();
+
+        Assert.Equal(200, (await runtime.BlobLinesAsync("raw")).Count);
+    }
 }

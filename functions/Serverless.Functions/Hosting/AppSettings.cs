@@ -36,6 +36,13 @@ public static class AppSettings
     /// <summary>The configured webhook sources, <c>Pipeline:Sources:{name}</c>.</summary>
     public const string Sources = "Pipeline:Sources";
 
+    /// <summary>
+    /// Set to <c>True</c> by the platform when App Service authentication (Microsoft Entra ID) is on. Only then is the
+    /// <c>X-MS-CLIENT-PRINCIPAL</c> header the platform's word (it drops the header when a client sends it); without
+    /// it anyone could forge the header, so the privacy API admits nobody. Never set it by hand in Azure.
+    /// </summary>
+    public const string AppServiceAuthenticationEnabled = "WEBSITE_AUTH_ENABLED";
+
     /// <summary>How a key is written as an app setting, for messages that name it.</summary>
     public static string AsAppSetting(string key)
     {

@@ -15,8 +15,8 @@ namespace Serverless.Functions.Hosting;
 /// storage unreachable) is not cached, so the next invocation tries again instead of failing until a restart.
 /// </summary>
 /// <remarks>
-/// The later privacy API and Durable orchestrations get their services from <see cref="GetServicesAsync"/> too, so
-/// every function of the app shares one set of storage clients, schemas and keys.
+/// The privacy API and the Durable activities get their services from <see cref="GetServicesAsync"/> too (through
+/// <c>Privacy.PrivacyServices</c>), so every function of the app shares one set of storage clients, schemas and keys.
 /// </remarks>
 public sealed partial class PipelineProvider : IDisposable
 {

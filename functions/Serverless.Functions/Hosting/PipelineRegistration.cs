@@ -2,13 +2,14 @@ using Azure.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Serverless.Functions.Privacy;
 using Serverless.Functions.Streaming;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Ingestion;
 
 namespace Serverless.Functions.Hosting;
 
-/// <summary>What the functions need, registered once: credential, storage and Event Hubs clients, and the pipeline.</summary>
+/// <summary>What the functions need, registered once: credential, storage and Event Hubs clients, the pipeline and its privacy services.</summary>
 public static class PipelineRegistration
 {
     public static IServiceCollection AddCustomerDataPipeline(this IServiceCollection services, IConfiguration configuration)
@@ -26,6 +27,9 @@ public static class PipelineRegistration
         // Pipeline:PseudonymizationKey is a Key Vault reference in Azure; the platform resolves it before the app reads it.
         services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.SectionName));
         services.AddSingleton<PipelineProvider>();
+
+        // The privacy activities and API over the same pipeline; the Durable extension registers itself.
+        services.AddSingleton<PrivacyServices>();
         services.AddHostedService<PipelineWarmUp>();
         return services;
     }

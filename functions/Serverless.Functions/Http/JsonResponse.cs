@@ -2,12 +2,14 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Serverless.Pipeline.Ingestion;
+using Serverless.Pipeline.Privacy.Api;
 
 namespace Serverless.Functions.Http;
 
 /// <summary>
-/// A status, a JSON body with its content type (<c>application/json</c> or <c>application/problem+json</c>) and an
-/// optional Retry-After, written straight to the response. It needs nothing from MVC but the result interface.
+/// A status, a JSON body with its content type (<c>application/json</c> or <c>application/problem+json</c>), an
+/// optional Retry-After and an optional Location, written straight to the response. It needs nothing from MVC but the
+/// result interface.
 /// </summary>
 public sealed class JsonResponse : IActionResult
 {
@@ -28,6 +30,9 @@ public sealed class JsonResponse : IActionResult
     public string ContentType { get; }
     public TimeSpan? RetryAfter { get; }
 
+    /// <summary>Where a created resource can be read (the privacy API's 202 answers).</summary>
+    public string? Location { get; init; }
+
     public static JsonResponse From(IngestResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
@@ -35,6 +40,13 @@ public sealed class JsonResponse : IActionResult
     }
 
     public static JsonResponse From(Problem problem, TimeSpan? retryAfter = null) => From(IngestResponse.From(problem, retryAfter));
+
+    /// <summary>An answer of the privacy API, written as the local runtime writes it.</summary>
+    public static JsonResponse From(ApiResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return new JsonResponse(response.Status, response.Body, response.ContentType) { Location = response.Location };
+    }
 
     public async Task ExecuteResultAsync(ActionContext context)
     {
@@ -47,6 +59,11 @@ public sealed class JsonResponse : IActionResult
             // Whole seconds, at least one, as HTTP's delay-seconds form requires.
             var seconds = Math.Max(1, (int)Math.Ceiling(delay.TotalSeconds));
             response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (Location is not null)
+        {
+            response.Headers.Location = Location;
         }
 
         await JsonSerializer.SerializeAsync(response.Body, Body, Body.GetType(), _serializerOptions, context.HttpContext.RequestAborted)

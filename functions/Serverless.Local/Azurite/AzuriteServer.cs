@@ -162,6 +162,37 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops Azurite as an operator would (SIGINT), so that it saves its data first; a kill can lose what it had not
+    /// flushed, which no real storage outage does.
+    /// </summary>
+    public async Task StopGracefullyAsync(CancellationToken cancellationToken = default)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var interrupt = Process.Start(new ProcessStartInfo("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
+        {
+            if (interrupt is not null)
+            {
+                await interrupt.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

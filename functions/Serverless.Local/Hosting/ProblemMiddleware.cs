@@ -1,5 +1,5 @@
-using Azure;
 using Serverless.Pipeline.Ingestion;
+using Serverless.Pipeline.Storage;
 
 namespace Serverless.Local.Hosting;
 
@@ -15,7 +15,7 @@ internal sealed partial class ProblemMiddleware(RequestDelegate next, ILogger<Pr
         {
             await next(context);
         }
-        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException && !context.Response.HasStarted)
+        catch (Exception ex) when (StorageFaults.IsUnavailable(ex) && !context.Response.HasStarted)
         {
             LogUnavailable(ex, context.Request.Path);
             var problem = Problem.Of(503, "storage-unavailable", "Storage unavailable", "Storage could not be reached; nothing from this request was accepted. Retry later.");

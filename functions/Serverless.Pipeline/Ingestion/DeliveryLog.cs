@@ -1,12 +1,12 @@
-using Azure;
 using Azure.Data.Tables;
 using Serverless.Pipeline.Storage;
 
 namespace Serverless.Pipeline.Ingestion;
 
 /// <summary>
-/// Replay protection: remembers each (source, delivery id) that was accepted. A delivery is recorded before its
-/// events are enqueued and forgotten again if the stream refuses them, so a refused delivery can be retried.
+/// Replay protection: remembers each (source, delivery id) whose events were accepted. Ingestion checks before it
+/// enqueues and records after, so a failure between the two can only let a retry enqueue the events again (which the
+/// event-id ledger drops downstream), never make a retry look like a replay and lose them.
 /// </summary>
 public sealed class DeliveryLog
 {
@@ -19,32 +19,17 @@ public sealed class DeliveryLog
         _time = time;
     }
 
-    /// <summary>Records the delivery; false when it was recorded before (a replay).</summary>
-    public async Task<bool> TryRecordAsync(string source, string deliveryId, CancellationToken cancellationToken)
+    public async Task<bool> ContainsAsync(string source, string deliveryId, CancellationToken cancellationToken)
     {
-        try
-        {
-            await _table.AddEntityAsync(new TableEntity(TableKeys.Escape(source), TableKeys.Escape(deliveryId))
-            {
-                ["ReceivedAt"] = _time.GetUtcNow(),
-            }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            return false;
-        }
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(source), TableKeys.Escape(deliveryId), ["RowKey"], cancellationToken).ConfigureAwait(false);
+        return found.HasValue;
     }
 
-    public async Task ForgetAsync(string source, string deliveryId, CancellationToken cancellationToken)
+    public async Task RecordAsync(string source, string deliveryId, CancellationToken cancellationToken)
     {
-        try
+        await _table.UpsertEntityAsync(new TableEntity(TableKeys.Escape(source), TableKeys.Escape(deliveryId))
         {
-            await _table.DeleteEntityAsync(TableKeys.Escape(source), TableKeys.Escape(deliveryId), ETag.All, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            // Already gone.
-        }
+            ["ReceivedAt"] = _time.GetUtcNow(),
+        }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -81,36 +81,31 @@ public sealed partial class WebhookIngestor
 
     private async Task<IngestResponse> EnqueueAsync(ConfiguredSource source, string? deliveryId, MappingResult mapped, CancellationToken cancellationToken)
     {
-        if (deliveryId is not null && !await _deliveries.TryRecordAsync(source.Name, deliveryId, cancellationToken).ConfigureAwait(false))
+        if (deliveryId is not null && await _deliveries.ContainsAsync(source.Name, deliveryId, cancellationToken).ConfigureAwait(false))
         {
             LogReplay(source.Name);
             return new IngestResponse(200, new IngestAccepted([], [], Replayed: true), "application/json");
         }
 
-        EnqueueResult enqueued;
-        try
-        {
-            enqueued = await _stream.TryEnqueueAsync(mapped.Events, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            if (deliveryId is not null)
-            {
-                await _deliveries.ForgetAsync(source.Name, deliveryId, CancellationToken.None).ConfigureAwait(false);
-            }
-
-            throw;
-        }
-
+        var enqueued = await _stream.TryEnqueueAsync(mapped.Events, cancellationToken).ConfigureAwait(false);
         if (!enqueued.Accepted)
         {
-            if (deliveryId is not null)
-            {
-                await _deliveries.ForgetAsync(source.Name, deliveryId, cancellationToken).ConfigureAwait(false);
-            }
-
             return IngestResponse.From(Problem.Of(429, "stream-full", "Too many requests",
                 "The event stream is full; nothing from this request was accepted. Retry after the given delay."), enqueued.RetryAfter);
+        }
+
+        if (deliveryId is not null)
+        {
+            try
+            {
+                await _deliveries.RecordAsync(source.Name, deliveryId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Storage.StorageFaults.IsUnavailable(ex))
+            {
+                // The events are in the stream: answer 202. A retry of this delivery will enqueue them again and the
+                // event-id ledger will drop them as duplicates.
+                LogDeliveryNotRecorded(ex, source.Name);
+            }
         }
 
         return new IngestResponse(202, new IngestAccepted(mapped.Events.Select(e => e.Id).ToList(), mapped.Errors, Replayed: false), "application/json");
@@ -147,6 +142,9 @@ public sealed partial class WebhookIngestor
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a webhook from source {Source}: signature {Status}")]
     private partial void LogSignatureRefused(string source, SignatureStatus status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Accepted a delivery from source {Source} but could not record it for replay protection")]
+    private partial void LogDeliveryNotRecorded(Exception exception, string source);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replayed delivery from source {Source} answered without ingesting")]
     private partial void LogReplay(string source);
