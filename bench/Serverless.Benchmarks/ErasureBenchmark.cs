@@ -11,7 +11,6 @@ using Serverless.Local.Azurite;
 using Serverless.Local.Workflows;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Privacy.Api;
-using Serverless.Pipeline.Privacy.Workflows;
 using Serverless.Pipeline.Processing;
 using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Views;
@@ -56,10 +55,8 @@ internal static class ErasureBenchmark
                 archiveBlobs++;
             }
 
-            var activities = new PrivacyActivities(pipeline, TimeProvider.System);
-            await using var runner = new CheckpointedWorkflowRunner(pipeline.Storage.Workflows, activities.RunAsync, TimeProvider.System, NullLogger<CheckpointedWorkflowRunner>.Instance);
-            await runner.StartAsync(CancellationToken.None);
-            var api = new PrivacyApi(activities.Requests, activities.Audit, runner, pipeline.Storage, options, TimeProvider.System);
+            await using var privacy = await LocalPrivacy.StartAsync(pipeline, TimeProvider.System, NullLoggerFactory.Instance, CancellationToken.None);
+            var (activities, runner, api) = (privacy.Activities, privacy.Runner, privacy.Api);
 
             reads.Reset();
             var clock = Stopwatch.StartNew();

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Serverless.Local.Demo;
-using Serverless.Testing;
 
 namespace Serverless.Local.Tests;
 

@@ -8,7 +8,6 @@ using Serverless.Local.Workflows;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Privacy.Api;
-using Serverless.Pipeline.Privacy.Workflows;
 using Serverless.Pipeline.Processing;
 
 namespace Serverless.Local.Tests;
@@ -19,16 +18,16 @@ namespace Serverless.Local.Tests;
 /// </summary>
 internal sealed class WorkflowHarness : IAsyncDisposable
 {
-    private WorkflowHarness(PipelineServices pipeline, CheckpointedWorkflowRunner runner, PrivacyApi api)
+    private WorkflowHarness(PipelineServices pipeline, LocalPrivacy privacy)
     {
         Pipeline = pipeline;
-        Runner = runner;
-        Api = api;
+        Privacy = privacy;
     }
 
     public PipelineServices Pipeline { get; }
-    public CheckpointedWorkflowRunner Runner { get; }
-    public PrivacyApi Api { get; }
+    public LocalPrivacy Privacy { get; }
+    public CheckpointedWorkflowRunner Runner => Privacy.Runner;
+    public PrivacyApi Api => Privacy.Api;
 
     public static async Task<WorkflowHarness> StartAsync(AzuriteServer azurite, string prefix, HttpPipelinePolicy? fault = null)
     {
@@ -50,10 +49,7 @@ internal sealed class WorkflowHarness : IAsyncDisposable
         var pipeline = await PipelineServices.CreateAsync(options, new BlobServiceClient(azurite.ConnectionString, blobOptions),
             new TableServiceClient(azurite.ConnectionString, tableOptions), TimeProvider.System, NullLoggerFactory.Instance, CancellationToken.None);
         await pipeline.Storage.EnsureCreatedAsync(CancellationToken.None);
-        var activities = new PrivacyActivities(pipeline, TimeProvider.System);
-        var runner = new CheckpointedWorkflowRunner(pipeline.Storage.Workflows, activities.RunAsync, TimeProvider.System, NullLogger<CheckpointedWorkflowRunner>.Instance);
-        await runner.StartAsync(CancellationToken.None);
-        return new WorkflowHarness(pipeline, runner, new PrivacyApi(activities.Requests, activities.Audit, runner, pipeline.Storage, options, TimeProvider.System));
+        return new WorkflowHarness(pipeline, await LocalPrivacy.StartAsync(pipeline, TimeProvider.System, NullLoggerFactory.Instance, CancellationToken.None));
     }
 
     /// <summary>Customers C-1..C-6 with three events each, one of C-3's quarantined; C-3 spread over two batches.</summary>
@@ -74,7 +70,7 @@ internal sealed class WorkflowHarness : IAsyncDisposable
         return ((System.Text.Json.Nodes.JsonObject)response.Body)["id"]!.GetValue<string>();
     }
 
-    public ValueTask DisposeAsync() => Runner.DisposeAsync();
+    public ValueTask DisposeAsync() => Privacy.DisposeAsync();
 
     private static List<IncomingEvent> Batch(IEnumerable<string> events, long firstSequence) =>
         events.Select((e, i) => new IncomingEvent(Requests.Utf8(e), new StreamPosition("0", firstSequence + i), new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero))).ToList();

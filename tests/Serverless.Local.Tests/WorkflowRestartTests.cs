@@ -1,4 +1,3 @@
-using Serverless.Testing;
 
 namespace Serverless.Local.Tests;
 

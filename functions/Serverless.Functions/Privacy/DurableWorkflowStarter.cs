@@ -1,5 +1,6 @@
 using DurableTask.Core.Exceptions;
 using Grpc.Core;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Pipeline.Privacy.Requests;
 using Serverless.Pipeline.Privacy.Workflows;

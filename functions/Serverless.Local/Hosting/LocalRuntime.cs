@@ -1,7 +1,6 @@
 using Serverless.Local.Streaming;
 using Serverless.Local.Workflows;
 using Serverless.Pipeline.Privacy.Api;
-using Serverless.Pipeline.Privacy.Workflows;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Ingestion;
 using Serverless.Pipeline.Processing;
@@ -23,8 +22,7 @@ public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
     private PartitionedStream? _stream;
     private PipelineServices? _pipeline;
     private WebhookIngestor? _ingestor;
-    private CheckpointedWorkflowRunner? _workflows;
-    private PrivacyApi? _privacy;
+    private LocalPrivacy? _privacy;
     private int _disposed;
 
     public LocalRuntime(IConfiguration configuration, TimeProvider time, ILoggerFactory loggers)
@@ -39,8 +37,8 @@ public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
     public PartitionedStream Stream => _stream ?? throw NotStarted();
     public WebhookIngestor Ingestor => _ingestor ?? throw NotStarted();
     public StorageConnection Storage => _storage ?? throw NotStarted();
-    public CheckpointedWorkflowRunner Workflows => _workflows ?? throw NotStarted();
-    public PrivacyApi Privacy => _privacy ?? throw NotStarted();
+    public CheckpointedWorkflowRunner Workflows => (_privacy ?? throw NotStarted()).Runner;
+    public PrivacyApi Privacy => (_privacy ?? throw NotStarted()).Api;
     public IReadOnlyDictionary<string, ApiKeyOptions> ApiKeys { get; private set; } = new Dictionary<string, ApiKeyOptions>();
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -57,19 +55,16 @@ public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
         _stream = new PartitionedStream(streamOptions, _pipeline.Processor.ProcessAsync, _time, _loggers.CreateLogger<PartitionedStream>());
         _stream.Start();
         _ingestor = new WebhookIngestor(configuredSources, _stream, new DeliveryLog(_pipeline.Storage.Deliveries, _time), _time, _loggers.CreateLogger<WebhookIngestor>());
-        var activities = new PrivacyActivities(_pipeline, _time);
-        _workflows = new CheckpointedWorkflowRunner(_pipeline.Storage.Workflows, activities.RunAsync, _time, _loggers.CreateLogger<CheckpointedWorkflowRunner>());
-        await _workflows.StartAsync(cancellationToken).ConfigureAwait(false);
-        _privacy = new PrivacyApi(activities.Requests, activities.Audit, _workflows, _pipeline.Storage, pipelineOptions, _time);
+        _privacy = await LocalPrivacy.StartAsync(_pipeline, _time, _loggers, cancellationToken).ConfigureAwait(false);
         ApiKeys = _configuration.GetSection("Privacy:ApiKeys").Get<Dictionary<string, ApiKeyOptions>>() ?? [];
         LogStarted(_storage.Description, configuredSources.Count, streamOptions.Partitions);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_workflows is not null)
+        if (_privacy is not null)
         {
-            await _workflows.DisposeAsync().ConfigureAwait(false);
+            await _privacy.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_stream is not null)

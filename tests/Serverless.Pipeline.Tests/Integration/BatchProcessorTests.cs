@@ -6,7 +6,6 @@ using Serverless.Pipeline.Processing;
 using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Tests.Support;
 using Serverless.Pipeline.Views;
-using Serverless.Testing;
 
 namespace Serverless.Pipeline.Tests.Integration;
 

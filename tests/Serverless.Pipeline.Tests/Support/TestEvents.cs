@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serverless.Pipeline.Events;
-using Serverless.Testing;
 
 namespace Serverless.Pipeline.Tests.Support;
 

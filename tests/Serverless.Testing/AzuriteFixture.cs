@@ -1,8 +1,9 @@
 using Serverless.Local.Azurite;
+using Xunit;
 
-namespace Serverless.Local.Tests;
+namespace Serverless.Testing;
 
-/// <summary>One real Azurite for every end-to-end test of this assembly; each runtime isolates itself with a storage prefix.</summary>
+/// <summary>One real Azurite for every integration test of an assembly; each test isolates itself with a storage prefix.</summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
     private AzuriteServer? _server;
@@ -18,10 +19,4 @@ public sealed class AzuriteFixture : IAsyncLifetime
             await _server.DisposeAsync();
         }
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
-{
-    public const string Name = "Azurite";
 }

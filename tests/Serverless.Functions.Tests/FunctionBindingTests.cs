@@ -1,0 +1,112 @@
+using System.Reflection;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Serverless.Functions.Privacy;
+using Serverless.Pipeline.Privacy.Workflows;
+
+namespace Serverless.Functions.Tests;
+
+/// <summary>The functions the Durable extension and the host find: names, triggers and routes.</summary>
+public sealed class FunctionBindingTests
+{
+    [Fact]
+    public void Activities_OneFunctionPerWorkflowStep_EachTakingItsInputAndACancellationToken()
+    {
+        var functions = Functions(typeof(PrivacyActivityFunctions)).ToList();
+
+        Assert.Equal(
+            WorkflowNames.ErasureActivities.Append(WorkflowNames.GatherExport).Order(StringComparer.Ordinal),
+            functions.Select(f => f.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(functions.Count, functions.Select(f => f.Name).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(functions, f =>
+        {
+            var parameters = f.Method.GetParameters();
+            Assert.Single(parameters, p => p.GetCustomAttribute<ActivityTriggerAttribute>() is not null);
+            Assert.Single(parameters, p => p.ParameterType == typeof(CancellationToken));
+        });
+    }
+
+    [Theory]
+    [InlineData(WorkflowNames.SetStatus, typeof(StatusChange))]
+    [InlineData(WorkflowNames.Close, typeof(StatusChange))]
+    [InlineData(WorkflowNames.Register, typeof(WorkflowInput))]
+    [InlineData(WorkflowNames.PurgeRaw, typeof(WorkflowInput))]
+    [InlineData(WorkflowNames.GatherExport, typeof(WorkflowInput))]
+    public void Activity_Input_IsWhatTheWorkflowSends(string activity, Type input)
+    {
+        var function = Assert.Single(Functions(typeof(PrivacyActivityFunctions)), f => f.Name == activity);
+
+        Assert.Equal(input, function.Method.GetParameters().Single(p => p.GetCustomAttribute<ActivityTriggerAttribute>() is not null).ParameterType);
+    }
+
+    [Fact]
+    public void Orchestrators_AreNamedAsTheWorkflowsTheApiStarts()
+    {
+        var functions = Functions(typeof(PrivacyOrchestrations)).ToList();
+
+        Assert.Equal([WorkflowNames.ErasureWorkflow, WorkflowNames.ExportWorkflow], functions.Select(f => f.Name).Order(StringComparer.Ordinal));
+        Assert.All(functions, f => Assert.Equal(typeof(TaskOrchestrationContext),
+            Assert.Single(f.Method.GetParameters(), p => p.GetCustomAttribute<OrchestrationTriggerAttribute>() is not null).ParameterType));
+    }
+
+    [Fact]
+    public void HttpFunctions_RoutesAndMethods_AreTheLocalRuntimes()
+    {
+        var routes = Functions(typeof(PrivacyHttpFunctions))
+            .Select(f => f.Method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).Single(a => a is not null)!)
+            .Select(t => $"{string.Join(",", t.Methods ?? [])} {t.Route}")
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(
+        [
+            "get privacy/audit/{tenant}/verify",
+            "get privacy/erasures",
+            "get privacy/erasures/{id}",
+            "get privacy/exports/{id}",
+            "post privacy/erasures",
+            "post privacy/erasures/{id}/approve",
+            "post privacy/erasures/{id}/cancel",
+            "post privacy/exports",
+        ], routes);
+    }
+
+    [Fact]
+    public void HttpFunctions_AreAnonymousAndTakeTheDurableClient()
+    {
+        Assert.All(Functions(typeof(PrivacyHttpFunctions)), f =>
+        {
+            var parameters = f.Method.GetParameters();
+            Assert.Equal(AuthorizationLevel.Anonymous, parameters.Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).Single(a => a is not null)!.AuthLevel);
+            Assert.Equal(typeof(DurableTaskClient), Assert.Single(parameters, p => p.GetCustomAttribute<DurableClientAttribute>() is not null).ParameterType);
+        });
+    }
+
+    [Fact]
+    public void HistoryPurge_EndedInstancesOnly_FromTheEpochToNow()
+    {
+        var now = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+
+        var filter = WorkflowHistoryPurge.Filter(now);
+
+        Assert.Equal(DateTimeOffset.UnixEpoch, filter.CreatedFrom);
+        Assert.Equal(now, filter.CreatedTo);
+        Assert.Equal(
+            [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated],
+            filter.Statuses!.Order());
+    }
+
+    [Fact]
+    public void FunctionNames_AcrossTheApp_AreUnique()
+    {
+        var names = typeof(PrivacyHttpFunctions).Assembly.GetTypes().SelectMany(Functions).Select(f => f.Name).ToList();
+
+        Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+    }
+
+    private static IEnumerable<(string Name, MethodInfo Method)> Functions(Type type) =>
+        type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
+            .Select(m => (Attribute: m.GetCustomAttribute<FunctionAttribute>(), Method: m))
+            .Where(f => f.Attribute is not null)
+            .Select(f => (f.Attribute!.Name, f.Method));
+}
