@@ -110,6 +110,9 @@ param webhookSecretReferences webhookSecretReference[] = []
 @description('Extra non-secret app settings, name to value (for example Pipeline__Sources__{name}__Tenant).')
 param extraAppSettings object = {}
 
+@description('Application (client) id of the Microsoft Entra app registration of the privacy API (app role compliance); empty leaves App Service authentication off and the privacy API closed.')
+param privacyApiClientId string = ''
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var names = {
@@ -246,6 +249,7 @@ module api 'app/api.bicep' = {
     pseudonymizationKeySecretName: pseudonymizationKeySecretName
     webhookSecretReferences: webhookSecretReferences
     extraAppSettings: extraAppSettings
+    authClientId: privacyApiClientId
     runtimeName: 'dotnet-isolated'
     runtimeVersion: '10.0'
     maximumInstanceCount: maximumInstanceCount

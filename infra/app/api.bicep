@@ -89,6 +89,9 @@ param instanceMemoryMB int = 2048
 @description('Resource id of the Log Analytics workspace that receives the diagnostics.')
 param logAnalyticsWorkspaceId string
 
+@description('Application (client) id of the Microsoft Entra app registration that callers of the privacy API get tokens for; empty leaves App Service authentication off, and the privacy API then admits nobody.')
+param authClientId string = ''
+
 @description('A webhook source whose signing secret is a Key Vault secret.')
 @export()
 type webhookSecretReference = {
@@ -238,6 +241,47 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         name: runtimeName
         version: runtimeVersion
       }
+    }
+  }
+}
+
+// App Service authentication (Microsoft Entra ID) in front of the app, for the privacy API. It validates a bearer
+// token when one is sent and passes the caller's claims (app roles included) in X-MS-CLIENT-PRINCIPAL, which clients
+// cannot set themselves; the app checks the compliance role. Requests without a token still reach the app
+// (AllowAnonymous): webhooks and the health check carry none, and the privacy functions answer them 401.
+resource authentication 'Microsoft.Web/sites/config@2024-11-01' = if (!empty(authClientId)) {
+  parent: functionApp
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: authClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [
+            authClientId
+            'api://${authClientId}'
+          ]
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
+    }
+    httpSettings: {
+      requireHttps: true
     }
   }
 }

@@ -61,6 +61,9 @@ param logAnalyticsWorkspaceId string
 @description('Name of the blob container that receives the Flex Consumption deployment package.')
 param deploymentContainerName string = 'deploymentpackage'
 
+// Exactly what the pipeline writes (functions/Serverless.Pipeline/Storage/StorageNames.cs, without a storage prefix),
+// so the app's identity never has to create one at start-up. The audit container is declared on its own below: it is
+// immutable. The Durable task hub (PipelineHub, host.json) creates its own tables, queues and containers in this account.
 var dataContainerNames = [
   'raw'
   'quarantine'
@@ -69,11 +72,15 @@ var dataContainerNames = [
 ]
 
 var tableNames = [
-  'customers'
-  'counters'
-  'eventids'
-  'privacyrequests'
-  'audit'
+  'customers' // profiles, recent activity and the subject index, per customer
+  'counters' // daily counters per tenant and event type
+  'eventids' // the (tenant, event id) ledger that drops duplicates
+  'webhookdeliveries' // webhook delivery ids already accepted (replay protection)
+  'identities' // which customers an email or phone join key belongs to
+  'suppressions' // join keys of erased people, whose events are no longer stored
+  'privacyrequests' // erasure and export requests, their steps and certificates
+  'workflows' // the local runtime's workflow histories; Durable keeps its own in the task hub
+  'audit' // the head of each tenant's audit chain
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {

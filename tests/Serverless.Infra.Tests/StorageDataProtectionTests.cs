@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Serverless.Infra.Tests;
 
 [Collection(InfraCollection.Name)]
-public sealed class StorageDataProtectionTests(InfraFixture infra)
+public sealed partial class StorageDataProtectionTests(InfraFixture infra)
 {
     [Fact]
     public void AuditContainer_ImmutabilityPolicy_IsTimeBasedWithProtectedAppends()
@@ -70,20 +71,71 @@ public sealed class StorageDataProtectionTests(InfraFixture infra)
     }
 
     [Fact]
-    public void Storage_ContainersAndTables_IncludeEveryPipelineName()
+    public void Storage_ContainersAndTables_AreExactlyThePipelines()
     {
-        var storage = ArmTemplate.Single(infra.Main, "Microsoft.Storage/storageAccounts");
-        var variables = storage.Template["variables"]!;
+        var (containers, tables) = Declared();
 
-        var containers = variables["dataContainerNames"]!.AsArray().Select(n => ArmTemplate.Resolve(storage, n, infra.Main)!.GetValue<string>()).ToList();
-        var tables = variables["tableNames"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
-
-        Assert.Equal(["deploymentpackage", "exports", "quarantine", "raw"], containers.Order(StringComparer.Ordinal));
-        Assert.Single(ArmTemplate.OfType(infra.Main, "Microsoft.Storage/storageAccounts/blobServices/containers"), c => c.Name.EndsWith("'default', 'audit')]", StringComparison.Ordinal));
-        Assert.Equal(["audit", "counters", "customers", "eventids", "privacyrequests"], tables.Order(StringComparer.Ordinal));
+        Assert.Equal(["audit", "deploymentpackage", "exports", "quarantine", "raw"], containers.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["audit", "counters", "customers", "eventids", "identities", "privacyrequests", "suppressions", "webhookdeliveries", "workflows"],
+            tables.Order(StringComparer.Ordinal));
         Assert.All(ArmTemplate.OfType(infra.Main, "Microsoft.Storage/storageAccounts/blobServices/containers"),
             c => Assert.Equal("None", c.Properties["publicAccess"]!.GetValue<string>()));
     }
+
+    [Fact]
+    public void Storage_ContainersAndTables_FollowThePipelinesStorageNames()
+    {
+        // The names the pipeline writes (StorageNames.cs: each is the storage prefix plus a literal), so that a table or
+        // container added there and not here fails this test rather than the app's identity at start-up.
+        var source = File.ReadAllText(RepositoryRoot.Combine("functions", "Serverless.Pipeline", "Storage", "StorageNames.cs"));
+        var names = StorageName().Matches(source).Select(m => (Property: m.Groups[1].Value, Name: m.Groups[2].Value)).ToList();
+        var (containers, tables) = Declared();
+
+        Assert.NotEmpty(names);
+        Assert.Equal(
+            names.Where(n => n.Property.EndsWith("Table", StringComparison.Ordinal)).Select(n => n.Name).Order(StringComparer.Ordinal),
+            tables.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            names.Where(n => n.Property.EndsWith("Container", StringComparison.Ordinal)).Select(n => n.Name).Append("deploymentpackage").Order(StringComparer.Ordinal),
+            containers.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void AuditContainer_DeclaredOnceAndOnlyWithItsImmutabilityPolicy()
+    {
+        var storage = ArmTemplate.Single(infra.Main, "Microsoft.Storage/storageAccounts");
+        var policy = Assert.Single(ArmTemplate.OfType(infra.Main, "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies"));
+
+        var looped = storage.Template["variables"]!["dataContainerNames"]!.AsArray().Select(n => ArmTemplate.Resolve(storage, n, infra.Main)!.GetValue<string>());
+
+        Assert.DoesNotContain("audit", looped);
+        Assert.Equal(
+            "[resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', parameters('name'), 'default', 'audit')]",
+            Assert.Single(policy.Resource["dependsOn"]!.AsArray())!.GetValue<string>());
+    }
+
+    // Every container (the looped data containers and the audit container) and every table the storage module declares.
+    private (List<string> Containers, List<string> Tables) Declared()
+    {
+        var storage = ArmTemplate.Single(infra.Main, "Microsoft.Storage/storageAccounts");
+        var variables = storage.Template["variables"]!;
+        var containers = variables["dataContainerNames"]!.AsArray().Select(n => ArmTemplate.Resolve(storage, n, infra.Main)!.GetValue<string>()).ToList();
+        containers.AddRange(ArmTemplate.OfType(infra.Main, "Microsoft.Storage/storageAccounts/blobServices/containers")
+            .Select(c => ContainerLiteral().Match(c.Name))
+            .Where(m => m.Success)
+            .Select(m => m.Groups[1].Value));
+        var tables = variables["tableNames"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+        Assert.Single(ArmTemplate.OfType(infra.Main, "Microsoft.Storage/storageAccounts/tableServices/tables"));
+        return (containers, tables);
+    }
+
+    [GeneratedRegex(@"(\w+(?:Table|Container)) = prefix \+ ""([a-z0-9]+)"";")]
+    private static partial Regex StorageName();
+
+    // A container declared on its own has its name as a literal: [format('{0}/{1}/{2}', parameters('name'), 'default', 'audit')].
+    [GeneratedRegex(@"'default', '([a-z0-9-]+)'\)\]$")]
+    private static partial Regex ContainerLiteral();
 
     private JsonNode LifecycleRule(string prefix)
     {
