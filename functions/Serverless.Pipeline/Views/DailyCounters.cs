@@ -5,9 +5,10 @@ using Serverless.Pipeline.Storage;
 namespace Serverless.Pipeline.Views;
 
 /// <summary>
-/// Daily counters per tenant and event type (and per quarantine reason). Partitions of the stream update the same
-/// counters concurrently, so each update is a read, a fold and an ETag-guarded transaction per tenant-day, retried
-/// on conflict; watermarks keep a redelivered batch from counting twice.
+/// Daily counters per tenant and event type (and per quarantine reason). Each counter is kept as one row per stream
+/// partition (<c>{name}|{partition}</c>), so every row has one writer and partitions never contend for a hot row; a
+/// read sums the rows. Updates are still ETag-guarded (a partition can move between processors), and watermarks keep
+/// a redelivered batch from counting twice.
 /// </summary>
 public sealed class DailyCounters
 {
@@ -29,15 +30,27 @@ public sealed class DailyCounters
             async (group, ct) => await AddToPartitionAsync(group.Key, group.ToList(), ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
+    /// <summary>The day's total for a counter: the sum of its partitions' rows.</summary>
     public async Task<long> GetAsync(string tenant, DateOnly day, string name, CancellationToken cancellationToken)
     {
-        var entity = await _table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(tenant, day), TableKeys.Escape(name), ["Count"], cancellationToken).ConfigureAwait(false);
-        return entity.HasValue ? entity.Value!.GetInt64("Count") ?? 0 : 0;
+        var partitionKey = PartitionKey(tenant, day);
+        var prefix = TableKeys.Escape(name) + TableKeys.Separator;
+        var total = 0L;
+        await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == partitionKey && e.RowKey.CompareTo(prefix) >= 0 && e.RowKey.CompareTo(prefix + "~") < 0,
+            select: ["Count"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            total += row.GetInt64("Count") ?? 0;
+        }
+
+        return total;
     }
+
+    private static string RowKey(CounterIncrement increment) =>
+        TableKeys.Escape(increment.Name) + TableKeys.Separator + TableKeys.Escape(increment.Position.PartitionId);
 
     private async Task AddToPartitionAsync(string partitionKey, List<CounterIncrement> increments, CancellationToken cancellationToken)
     {
-        foreach (var chunk in increments.GroupBy(i => i.Name, StringComparer.Ordinal).Chunk(MaxTransaction))
+        foreach (var chunk in increments.GroupBy(RowKey, StringComparer.Ordinal).Chunk(MaxTransaction))
         {
             for (var attempt = 1; ; attempt++)
             {
@@ -72,15 +85,15 @@ public sealed class DailyCounters
         return result;
     }
 
-    private static TableTransactionAction? Fold(string partitionKey, string name, List<CounterIncrement> increments, Dictionary<string, TableEntity> existing)
+    private static TableTransactionAction? Fold(string partitionKey, string rowKey, List<CounterIncrement> increments, Dictionary<string, TableEntity> existing)
     {
-        var rowKey = TableKeys.Escape(name);
         var found = existing.TryGetValue(rowKey, out var before);
         var counter = found ? new TableEntity(before!) : new TableEntity(partitionKey, rowKey)
         {
             ["Tenant"] = increments[0].Tenant,
             ["Day"] = increments[0].Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["Name"] = name,
+            ["Name"] = increments[0].Name,
+            ["StreamPartition"] = increments[0].Position.PartitionId,
             ["Count"] = 0L,
         };
         var added = 0L;
