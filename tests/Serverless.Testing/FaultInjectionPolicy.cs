@@ -11,12 +11,15 @@ namespace Serverless.Testing;
 public sealed class FaultInjectionPolicy : HttpPipelinePolicy
 {
     private readonly Func<HttpMessage, bool> _matches;
+    private readonly int _status;
     private int _remaining;
 
-    public FaultInjectionPolicy(Func<HttpMessage, bool> matches, int times)
+    /// <param name="status">503 (the default) stands for an outage or a crash; 400 for storage refusing the request itself.</param>
+    public FaultInjectionPolicy(Func<HttpMessage, bool> matches, int times, int status = 503)
     {
         _matches = matches;
         _remaining = times;
+        _status = status;
     }
 
     public int Injected { get; private set; }
@@ -52,7 +55,7 @@ public sealed class FaultInjectionPolicy : HttpPipelinePolicy
         if (_matches(message) && Interlocked.Decrement(ref _remaining) >= 0)
         {
             Injected++;
-            throw new RequestFailedException(503, "Injected fault: the process died here.");
+            throw new RequestFailedException(_status, "Injected fault.", _status == 400 ? "InvalidInput" : "ServerBusy", null);
         }
     }
 }

@@ -23,6 +23,9 @@ public sealed class PipelineOptions
     /// <summary>How many storage requests one batch keeps in flight at once.</summary>
     public int StorageConcurrency { get; set; } = 16;
 
+    /// <summary>The pause before retrying a customer's view write that storage refused; the third try waits twice as long.</summary>
+    public TimeSpan PoisonRetryBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Prefix of every container and table name (lower-case letters and digits), to share an account.</summary>
     public string StoragePrefix { get; set; } = string.Empty;
 

@@ -107,6 +107,31 @@ public sealed class EventIdLedger
         return (int)(hash % Buckets);
     }
 
+    /// <summary>
+    /// Gives up a claim this position made, so that the event can come back later (a replay from quarantine) without
+    /// being taken for a duplicate. A claim made by another position is left alone.
+    /// </summary>
+    public async Task ReleaseAsync(EventClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var partitionKey = PartitionKey(claim);
+        var rowKey = TableKeys.Escape(claim.EventId);
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, ["Position"], cancellationToken).ConfigureAwait(false);
+        if (!found.HasValue || found.Value!.GetString("Position") != claim.Position.ToString())
+        {
+            return;
+        }
+
+        try
+        {
+            await _table.DeleteEntityAsync(partitionKey, rowKey, found.Value.ETag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            // Released or changed meanwhile: either way the claim is no longer this position's.
+        }
+    }
+
     /// <summary>Whether a (tenant, event id) has been claimed; for tests and tools.</summary>
     public async Task<bool> ContainsAsync(string tenant, string eventId, CancellationToken cancellationToken)
     {

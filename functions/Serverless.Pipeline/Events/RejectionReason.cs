@@ -13,4 +13,10 @@ public enum RejectionReason
     UnknownSchemaVersion,
     SchemaViolation,
     NormalizationFailed,
+
+    /// <summary>Preparing the event threw: a fault in the code or a schema for this input, the same on every try.</summary>
+    ProcessingFailed,
+
+    /// <summary>Storing the event's views failed on every bounded retry while the rest of its batch could be stored.</summary>
+    PoisonEvent,
 }

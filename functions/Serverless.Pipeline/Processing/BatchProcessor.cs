@@ -24,6 +24,7 @@ public sealed partial class BatchProcessor
     private readonly SuppressionList _suppressions;
     private readonly Privacy.Pseudonymizer _pseudonymizer;
     private readonly PipelineOptions _options;
+    private readonly PoisonIsolation _isolation;
     private readonly ILogger<BatchProcessor> _logger;
 
     public BatchProcessor(EventPreparer preparer, PipelineStorage storage, Privacy.Pseudonymizer pseudonymizer, SuppressionList suppressions,
@@ -41,6 +42,7 @@ public sealed partial class BatchProcessor
         _identities = new IdentityIndex(storage.Identities, pseudonymizer);
         _suppressions = suppressions;
         _pseudonymizer = pseudonymizer;
+        _isolation = new PoisonIsolation(WriteCustomerAsync, options.PoisonRetryBackoff, logger);
     }
 
     public async Task<BatchResult> ProcessAsync(IReadOnlyList<IncomingEvent> batch, CancellationToken cancellationToken)
@@ -76,10 +78,23 @@ public sealed partial class BatchProcessor
         var first = batch[0].Position;
         var last = batch[^1].Position;
         var enqueued = batch[0].EnqueuedTime;
-        var rawBlobs = await WriteRawAsync(stored, enqueued, first, last, cancellationToken).ConfigureAwait(false);
-        var quarantineBlobs = await WriteQuarantineAsync(rejected, enqueued, first, last, cancellationToken).ConfigureAwait(false);
+        string BlobName(string tenant) => BlobBatchNames.For(tenant, enqueued, first, last);
 
-        await UpdateViewsAsync(stored, rejected, rawBlobs, quarantineBlobs, cancellationToken).ConfigureAwait(false);
+        // Customer views first: the subject index names a blob before the blob holds the customer's data, so an erasure
+        // never misses one, and an event whose views can never be written is moved to quarantine before any of it is
+        // archived. Blob names depend only on the batch, so they are known before the blobs are written.
+        var poisoned = await UpdateCustomersAsync(stored, rejected, BlobName, cancellationToken).ConfigureAwait(false);
+        if (poisoned.Count > 0)
+        {
+            await QuarantinePoisonAsync(poisoned, stored, rejected, outcomes, BlobName, cancellationToken).ConfigureAwait(false);
+        }
+
+        var rawBlobs = stored.Select(s => s.Event.Event.Tenant).Distinct(StringComparer.Ordinal).ToDictionary(t => t, BlobName, StringComparer.Ordinal);
+        var quarantineBlobs = rejected.Select(r => TenantOf(r.Event)).Distinct(StringComparer.Ordinal).ToDictionary(t => t, BlobName, StringComparer.Ordinal);
+        await Task.WhenAll(
+            WriteRawAsync(stored, rawBlobs, cancellationToken),
+            WriteQuarantineAsync(rejected, quarantineBlobs, cancellationToken),
+            _counters.AddAsync(Increments(stored, rejected), Math.Max(1, _options.StorageConcurrency / 4), cancellationToken)).ConfigureAwait(false);
 
         var result = new BatchResult(outcomes, [.. rawBlobs.Values], [.. quarantineBlobs.Values]);
         LogBatch(first.PartitionId, first.SequenceNumber, last.SequenceNumber, result.Received, result.Stored, result.Quarantined, result.Duplicates, result.Suppressed);
@@ -100,6 +115,11 @@ public sealed partial class BatchProcessor
             else
             {
                 var rejection = preparation.Rejected!;
+                if (rejection.Rejection.Reason == RejectionReason.ProcessingFailed)
+                {
+                    LogPreparationFailed(rejection.Rejection.Violations[0].Message, batch[i].Position.PartitionId, batch[i].Position.SequenceNumber);
+                }
+
                 rejected.Add((i, rejection));
                 outcomes[i] = new EventOutcome(i, EventDisposition.Quarantined, rejection.Event?.Id, rejection.Rejection.Reason);
             }
@@ -127,7 +147,7 @@ public sealed partial class BatchProcessor
         return kept;
     }
 
-    private async Task<List<PreparedEvent>> DropDuplicatesAsync(List<(int Index, PreparedEvent Event)> accepted, EventOutcome[] outcomes, CancellationToken cancellationToken)
+    private async Task<List<(int Index, PreparedEvent Event)>> DropDuplicatesAsync(List<(int Index, PreparedEvent Event)> accepted, EventOutcome[] outcomes, CancellationToken cancellationToken)
     {
         var firstSeen = new HashSet<(string, string)>();
         var candidates = new List<(int Index, PreparedEvent Event)>(accepted.Count);
@@ -145,7 +165,7 @@ public sealed partial class BatchProcessor
 
         var claims = candidates.Select(c => new EventClaim(c.Event.Event.Tenant, c.Event.Event.Id, c.Event.Incoming.Position)).ToList();
         var results = await _ledger.ClaimAsync(claims, _options.StorageConcurrency, cancellationToken).ConfigureAwait(false);
-        var stored = new List<PreparedEvent>(candidates.Count);
+        var stored = new List<(int Index, PreparedEvent Event)>(candidates.Count);
         for (var k = 0; k < candidates.Count; k++)
         {
             var (index, prepared) = candidates[k];
@@ -153,60 +173,84 @@ public sealed partial class BatchProcessor
             outcomes[index] = new EventOutcome(index, disposition, prepared.Event.Id, null);
             if (disposition == EventDisposition.Stored)
             {
-                stored.Add(prepared);
+                stored.Add((index, prepared));
             }
         }
 
         return stored;
     }
 
-    private async Task<Dictionary<string, string>> WriteRawAsync(List<PreparedEvent> stored, DateTimeOffset enqueued, StreamPosition first, StreamPosition last, CancellationToken cancellationToken)
-    {
-        var byTenant = stored.GroupBy(p => p.Event.Tenant, StringComparer.Ordinal).ToList();
-        var names = byTenant.ToDictionary(g => g.Key, g => BlobBatchNames.For(g.Key, enqueued, first, last), StringComparer.Ordinal);
-        await Task.WhenAll(byTenant.Select(g =>
-            GzipJsonLines.WriteOnceAsync(_storage.Raw, names[g.Key], g.ToList(), RawArchive.WriteLine, cancellationToken))).ConfigureAwait(false);
-        return names;
-    }
+    private Task WriteRawAsync(List<(int Index, PreparedEvent Event)> stored, Dictionary<string, string> names, CancellationToken cancellationToken) =>
+        Task.WhenAll(stored.GroupBy(s => s.Event.Event.Tenant, StringComparer.Ordinal).Select(g =>
+            GzipJsonLines.WriteOnceAsync(_storage.Raw, names[g.Key], g.Select(s => s.Event).ToList(), RawArchive.WriteLine, cancellationToken)));
 
-    private async Task<Dictionary<string, string>> WriteQuarantineAsync(List<(int Index, RejectedEvent Event)> rejected, DateTimeOffset enqueued, StreamPosition first, StreamPosition last, CancellationToken cancellationToken)
+    private async Task WriteQuarantineAsync(List<(int Index, RejectedEvent Event)> rejected, Dictionary<string, string> names, CancellationToken cancellationToken)
     {
-        var byTenant = rejected.Select(r => r.Event).GroupBy(TenantOf, StringComparer.Ordinal).ToList();
-        var names = byTenant.ToDictionary(g => g.Key, g => BlobBatchNames.For(g.Key, enqueued, first, last), StringComparer.Ordinal);
+        var byTenant = rejected.OrderBy(r => r.Index).Select(r => r.Event).GroupBy(TenantOf, StringComparer.Ordinal).ToList();
         await Task.WhenAll(byTenant.Select(g =>
             GzipJsonLines.WriteOnceAsync(_storage.Quarantine, names[g.Key], g.Select(QuarantineRecord.From).ToList(), QuarantineStore.WriteLine, cancellationToken))).ConfigureAwait(false);
         foreach (var group in byTenant)
         {
             LogQuarantined(group.Key, group.Count(), names[group.Key]);
         }
-
-        return names;
     }
 
-    private async Task UpdateViewsAsync(List<PreparedEvent> stored, List<(int Index, RejectedEvent Event)> rejected,
-        Dictionary<string, string> rawBlobs, Dictionary<string, string> quarantineBlobs, CancellationToken cancellationToken)
-    {
-        var subjects = SubjectBatches(stored, rejected, rawBlobs, quarantineBlobs);
-        var increments = stored
-            .Select(p => new CounterIncrement(p.Event.Tenant, DateOnly.FromDateTime(p.Event.Time.UtcDateTime), p.Event.Type, p.Incoming.Position))
+    private static List<CounterIncrement> Increments(List<(int Index, PreparedEvent Event)> stored, List<(int Index, RejectedEvent Event)> rejected) =>
+        stored
+            .Select(s => new CounterIncrement(s.Event.Event.Tenant, DateOnly.FromDateTime(s.Event.Event.Time.UtcDateTime), s.Event.Event.Type, s.Event.Incoming.Position))
             .Concat(rejected.Select(r => new CounterIncrement(TenantOf(r.Event), DateOnly.FromDateTime(r.Event.Incoming.EnqueuedTime.UtcDateTime),
                 DailyCounters.QuarantinePrefix + r.Event.Rejection.Reason, r.Event.Incoming.Position)))
             .ToList();
 
+    private async Task<List<(PreparedEvent Event, Violation Why)>> UpdateCustomersAsync(List<(int Index, PreparedEvent Event)> stored,
+        List<(int Index, RejectedEvent Event)> rejected, Func<string, string> blobName, CancellationToken cancellationToken)
+    {
+        var poisoned = new System.Collections.Concurrent.ConcurrentBag<(PreparedEvent, Violation)>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.StorageConcurrency, CancellationToken = cancellationToken };
-        var customersTask = Parallel.ForEachAsync(subjects, parallel, async (subject, ct) =>
+        await Parallel.ForEachAsync(SubjectBatches(stored, rejected, blobName), parallel, async (subject, ct) =>
         {
-            await _customers.WriteAsync(subject, ct).ConfigureAwait(false);
-            await _identities.RecordAsync(subject, ct).ConfigureAwait(false);
-        });
-        var countersTask = _counters.AddAsync(increments, Math.Max(1, _options.StorageConcurrency / 4), cancellationToken);
-        await Task.WhenAll(customersTask, countersTask).ConfigureAwait(false);
+            foreach (var poison in await _isolation.WriteAsync(subject, ct).ConfigureAwait(false))
+            {
+                poisoned.Add(poison);
+            }
+        }).ConfigureAwait(false);
+        return [.. poisoned];
     }
 
-    private List<SubjectBatch> SubjectBatches(List<PreparedEvent> stored, List<(int Index, RejectedEvent Event)> rejected,
-        Dictionary<string, string> rawBlobs, Dictionary<string, string> quarantineBlobs)
+    private async Task WriteCustomerAsync(SubjectBatch subject, CancellationToken cancellationToken)
     {
-        var storedBySubject = stored.GroupBy(p => (p.Event.Tenant, p.Event.Subject)).ToDictionary(g => g.Key, g => g.ToList());
+        await _customers.WriteAsync(subject, cancellationToken).ConfigureAwait(false);
+        await _identities.RecordAsync(subject, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A poison event leaves the stored set for quarantine: its claim is given up (so a replay after the fix is not a
+    // duplicate) and its customer's subject index names the quarantine blob that will hold it.
+    private async Task QuarantinePoisonAsync(List<(PreparedEvent Event, Violation Why)> poisoned, List<(int Index, PreparedEvent Event)> stored,
+        List<(int Index, RejectedEvent Event)> rejected, EventOutcome[] outcomes, Func<string, string> blobName, CancellationToken cancellationToken)
+    {
+        var poisonSet = poisoned.Select(p => p.Event).ToHashSet(ReferenceEqualityComparer.Instance);
+        foreach (var (index, prepared) in stored.Where(s => poisonSet.Contains(s.Event)))
+        {
+            var why = poisoned.First(p => ReferenceEquals(p.Event, prepared)).Why;
+            var rejection = new Rejection(RejectionReason.PoisonEvent, [why]);
+            rejected.Add((index, new RejectedEvent(prepared.Incoming, rejection, prepared.Event)));
+            outcomes[index] = new EventOutcome(index, EventDisposition.Quarantined, prepared.Event.Id, RejectionReason.PoisonEvent);
+            await _ledger.ReleaseAsync(new EventClaim(prepared.Event.Tenant, prepared.Event.Id, prepared.Incoming.Position), cancellationToken).ConfigureAwait(false);
+            LogPoison(prepared.Event.Tenant, prepared.Incoming.Position.PartitionId, prepared.Incoming.Position.SequenceNumber);
+        }
+
+        stored.RemoveAll(s => poisonSet.Contains(s.Event));
+        foreach (var subject in poisoned.Select(p => (p.Event.Event.Tenant, p.Event.Event.Subject)).Distinct())
+        {
+            var count = poisoned.Count(p => (p.Event.Event.Tenant, p.Event.Event.Subject) == subject);
+            var reference = new BlobRef(_storage.Names.QuarantineContainer, blobName(subject.Tenant), count);
+            await _customers.WriteAsync(new SubjectBatch(subject.Tenant, subject.Subject, [], [reference]), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private List<SubjectBatch> SubjectBatches(List<(int Index, PreparedEvent Event)> stored, List<(int Index, RejectedEvent Event)> rejected, Func<string, string> blobName)
+    {
+        var storedBySubject = stored.Select(s => s.Event).GroupBy(p => (p.Event.Tenant, p.Event.Subject)).ToDictionary(g => g.Key, g => g.ToList());
         var rejectedBySubject = rejected
             .Where(r => r.Event.Event is not null)
             .GroupBy(r => (r.Event.Event!.Tenant, r.Event.Event.Subject))
@@ -217,12 +261,12 @@ public sealed partial class BatchProcessor
             var blobs = new List<BlobRef>(2);
             if (events.Count > 0)
             {
-                blobs.Add(new BlobRef(_storage.Names.RawContainer, rawBlobs[key.Tenant], events.Count));
+                blobs.Add(new BlobRef(_storage.Names.RawContainer, blobName(key.Tenant), events.Count));
             }
 
             if (rejectedBySubject.TryGetValue(key, out var rejectedCount))
             {
-                blobs.Add(new BlobRef(_storage.Names.QuarantineContainer, quarantineBlobs[key.Tenant], rejectedCount));
+                blobs.Add(new BlobRef(_storage.Names.QuarantineContainer, blobName(key.Tenant), rejectedCount));
             }
 
             return new SubjectBatch(key.Tenant, key.Subject, events, blobs);
@@ -234,6 +278,12 @@ public sealed partial class BatchProcessor
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Processed batch of partition {PartitionId} [{FirstSequence}..{LastSequence}]: {Received} received, {Stored} stored, {Quarantined} quarantined, {Duplicates} duplicates, {Suppressed} suppressed")]
     private partial void LogBatch(string partitionId, long firstSequence, long lastSequence, int received, int stored, int quarantined, int duplicates, int suppressed);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Failure} (the event at partition {PartitionId} sequence {Sequence}); it goes to quarantine")]
+    private partial void LogPreparationFailed(string failure, string partitionId, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Poison event of tenant {Tenant} at partition {PartitionId} sequence {Sequence}: its views could not be written; it goes to quarantine")]
+    private partial void LogPoison(string tenant, string partitionId, long sequence);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Quarantined {Count} events of tenant {Tenant} in {Blob}")]
     private partial void LogQuarantined(string tenant, int count, string blob);

@@ -24,9 +24,27 @@ public sealed class EventPreparer
         _options = options;
     }
 
+    /// <summary>
+    /// Prepares one event. Preparation is CPU work over this event alone, so an exception here would recur on every try:
+    /// the event is rejected as <see cref="RejectionReason.ProcessingFailed"/> instead of failing its batch for ever.
+    /// The exception's message is not kept, since it can quote the event's data.
+    /// </summary>
     public Preparation Prepare(IncomingEvent incoming)
     {
         ArgumentNullException.ThrowIfNull(incoming);
+        try
+        {
+            return PrepareUnguarded(incoming);
+        }
+        catch (Exception ex) when (Storage.StorageFaults.IsPermanent(ex))
+        {
+            var rejection = Rejection.Of(RejectionReason.ProcessingFailed, "$", "processing", $"Preparing the event threw {ex.GetType().Name}.");
+            return Preparation.Reject(new RejectedEvent(incoming, rejection, ReadEnvelope(incoming)));
+        }
+    }
+
+    private Preparation PrepareUnguarded(IncomingEvent incoming)
+    {
         var parsed = _parser.Parse(incoming.Body, incoming.EnqueuedTime);
         if (parsed.Event is not { } pipelineEvent)
         {
@@ -53,5 +71,19 @@ public sealed class EventPreparer
         }
 
         return Preparation.Accept(new PreparedEvent(incoming, pipelineEvent, schema, fields.Contact, _pseudonymizer.Pseudonymize(pipelineEvent, schema)));
+    }
+
+    // What the envelope alone says, for an event whose preparation threw: its tenant and subject let the subject index
+    // find it in quarantine for an erasure. Null when even the envelope cannot be read.
+    private PipelineEvent? ReadEnvelope(IncomingEvent incoming)
+    {
+        try
+        {
+            return _parser.Parse(incoming.Body, incoming.EnqueuedTime).Event;
+        }
+        catch (Exception ex) when (Storage.StorageFaults.IsPermanent(ex))
+        {
+            return null;
+        }
     }
 }

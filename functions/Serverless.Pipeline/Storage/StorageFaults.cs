@@ -16,4 +16,17 @@ public static class StorageFaults
         HttpRequestException or TimeoutException or IOException => true,
         _ => false,
     };
+
+    /// <summary>
+    /// True for a failure that will recur however often the same write is tried: storage refusing the request itself
+    /// (400, 413) or an exception from the code for this input. Unavailability, conflicts, missing tables and denied
+    /// access are not permanent: they are the deployment's to fix, and events wait for it rather than go to quarantine.
+    /// </summary>
+    public static bool IsPermanent(Exception exception) => exception switch
+    {
+        OperationCanceledException or OutOfMemoryException => false,
+        AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsPermanent),
+        RequestFailedException failed => failed.Status is 400 or 413,
+        _ => !IsUnavailable(exception),
+    };
 }

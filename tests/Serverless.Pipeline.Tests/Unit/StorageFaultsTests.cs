@@ -25,4 +25,27 @@ public sealed class StorageFaultsTests
     {
         Assert.Equal(expected, StorageFaults.IsUnavailable(exception));
     }
+
+    public static TheoryData<Exception, bool> PermanentCases() => new()
+    {
+        { new RequestFailedException(400, "property value too large"), true },
+        { new RequestFailedException(413, "entity too large"), true },
+        { new InvalidOperationException("bug"), true },
+        { new FormatException("bad input"), true },
+        { new AggregateException(new RequestFailedException(400, "bad"), new ArgumentException("bug")), true },
+        { new RequestFailedException(503, "busy"), false },
+        { new RequestFailedException(404, "table missing"), false },
+        { new RequestFailedException(403, "access denied"), false },
+        { new RequestFailedException(412, "etag changed"), false },
+        { new HttpRequestException("connection refused"), false },
+        { new OperationCanceledException(), false },
+        { new AggregateException(new RequestFailedException(400, "bad"), new HttpRequestException("refused")), false },
+    };
+
+    [Theory]
+    [MemberData(nameof(PermanentCases))]
+    public void IsPermanent_Exception_TellsPoisonFromOutagesAndConfiguration(Exception exception, bool expected)
+    {
+        Assert.Equal(expected, StorageFaults.IsPermanent(exception));
+    }
 }
