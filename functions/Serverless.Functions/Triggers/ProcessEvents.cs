@@ -19,7 +19,7 @@ public sealed class ProcessEvents
     /// Exceptions are not caught. The trigger writes the partition's checkpoint only after the invocation returns,
     /// retries included, so a failed batch is never marked done while it is being retried, and an instance that dies
     /// mid-batch leaves no checkpoint: the batch is delivered again from the last one. Every write the processor makes is
-    /// idempotent, so a re-run after a partial failure leaves exactly the state of one clean run. Bad events do not
+    /// idempotent, so a re-run after a partial failure leaves exactly the state of one clean run. Bad and poison events do not
     /// throw (they are quarantined), so what throws is infrastructure: storage, Key Vault, the network. The trigger
     /// checkpoints a failed invocation once its retries are exhausted, so the retries never run out (-1): a partition
     /// waits for storage to come back rather than skip events.
