@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Serverless.Local.Azurite;
@@ -56,7 +57,13 @@ public sealed class StorageOutageTests : IAsyncLifetime
         }
 
         var load = Parallel.ForEachAsync(Enumerable.Range(0, 240), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (r, _) => await SendAsync(r));
-        await Task.Delay(300);
+        // Stop storage while accepted events wait in the stream (batches gather for a second), however slow the machine.
+        var waited = Stopwatch.StartNew();
+        while (runtime.Runtime.Stream.Pending == 0 && waited.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            await Task.Delay(20);
+        }
+
         var (blob, queue, table) = (_azurite.BlobPort, _azurite.QueuePort, _azurite.TablePort);
         await _azurite.StopGracefullyAsync();
         await _azurite.DisposeAsync();
