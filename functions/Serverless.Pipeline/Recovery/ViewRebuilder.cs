@@ -21,6 +21,10 @@ namespace Serverless.Pipeline.Recovery;
 /// Correct entities are written before stale ones are deleted, so an interrupted run loses nothing and running it
 /// again finishes it; a second run writes the same state. Run it while the tenant's processing is paused: a batch
 /// processed during the rebuild may be overwritten and needs a second run afterwards.
+/// The archive is the truth it rebuilds from, so where the archive changed after the live writes the result follows
+/// the archive: events a replay took out of quarantine no longer count under <c>quarantine:*</c> nor appear in the
+/// subject index's quarantine rows (they count once, as stored, on the replay partition), and events an erasure
+/// removed no longer count at all.
 /// </summary>
 public sealed partial class ViewRebuilder
 {
