@@ -156,6 +156,40 @@ public sealed class ViewRebuilderTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task RebuildAsync_AfterAReplay_CountsReplayedEventsOnceAsStoredAndNoLongerAsQuarantined()
+    {
+        var schemas = Directory.CreateTempSubdirectory("rebuild-replay").FullName;
+        try
+        {
+            var harness = await StorageHarness.CreateAsync(azurite.Server);
+            await harness.Processor.ProcessAsync(Batch("0", 0, Hour10,
+                TestEvents.CloudEvent("v-1", "com.example.portal.video_played", "customer/1", """{"video":"intro"}"""),
+                TestEvents.PageViewed("p-1", "customer/1", "2026-11-21T10:00:00Z")), CancellationToken.None);
+            Directory.CreateDirectory(Path.Combine(schemas, "com.example.portal.video_played"));
+            await File.WriteAllTextAsync(Path.Combine(schemas, "com.example.portal.video_played", "1-0-0.json"), """{"type":"object"}""");
+            var fixedSchemas = await StorageHarness.CreateAsync(azurite.Server, harness.Prefix, configure: o => o.SchemaDirectory = schemas);
+            await new QuarantineReplay(fixedSchemas.Services, new FixedTimeProvider(Hour11.AddMinutes(5))).ReplayTenantAsync(TestEvents.Tenant, CancellationToken.None);
+            var storage = fixedSchemas.Services.Storage;
+            var live = await ViewSnapshot.TenantEntitiesAsync(storage.Counters, TestEvents.Tenant);
+            await ViewSnapshot.WipeAsync(storage, TestEvents.Tenant);
+
+            await Rebuilder(fixedSchemas).RebuildAsync(new RebuildRequest(TestEvents.Tenant, Day1, Day1.AddDays(1)), null, CancellationToken.None);
+
+            var rebuilt = (await ViewSnapshot.TenantEntitiesAsync(storage.Counters, TestEvents.Tenant)).ToDictionary(e => e.RowKey, e => e.GetInt64("Count"));
+            Assert.Contains(live, e => e.RowKey.StartsWith(DailyCounters.QuarantinePrefix, StringComparison.Ordinal));
+            Assert.Equal(live.Where(e => !e.RowKey.StartsWith(DailyCounters.QuarantinePrefix, StringComparison.Ordinal)).ToDictionary(e => e.RowKey, e => e.GetInt64("Count")), rebuilt);
+            Assert.Equal(1L, rebuilt["com.example.portal.video_played|" + QuarantineReplay.ReplayPartition]);
+            var index = (await ViewSnapshot.TenantEntitiesAsync(storage.Customers, TestEvents.Tenant)).Where(e => e.RowKey.StartsWith(SubjectIndex.Prefix, StringComparison.Ordinal)).ToList();
+            Assert.All(index, row => Assert.Equal(storage.Names.RawContainer, row.GetString("Container")));
+            Assert.Equal(2L, (await storage.Customers.GetEntityAsync<TableEntity>(TableKeys.Customer(TestEvents.Tenant, "customer/1"), CustomerProfile.RowKey)).Value.GetInt64("EventCount"));
+        }
+        finally
+        {
+            Directory.Delete(schemas, recursive: true);
+        }
+    }
+
+    [Fact]
     public void RebuildRequest_EndBeforeStart_IsRejected() =>
         Assert.Throws<ArgumentException>(() => new RebuildRequest(TestEvents.Tenant, Day1, Day1.AddHours(-1)));
 
