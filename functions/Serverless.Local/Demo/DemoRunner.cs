@@ -84,7 +84,7 @@ public static class DemoRunner
     {
         while (true)
         {
-            using var request = Sign(next);
+            using var request = next.Sign(DateTimeOffset.UtcNow);
             using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
@@ -101,15 +101,6 @@ public static class DemoRunner
 
             return (((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), accepted);
         }
-    }
-
-    private static HttpRequestMessage Sign(DemoTraffic.DemoRequest next)
-    {
-        var url = "/api/ingest/" + next.Source;
-        var secret = next.BadSignature ? "whsec_" + Convert.ToBase64String(new byte[32]) : DemoTraffic.StandardSecret;
-        return next.Source is "intake-pro" or "client-portal"
-            ? WebhookSigner.StandardWebhooks(url, next.Body, next.MediaType, secret, next.DeliveryId, DateTimeOffset.UtcNow)
-            : WebhookSigner.HmacSha256(url, next.Body, next.MediaType, next.BadSignature ? "wrong" : DemoTraffic.HmacSecret, "X-Signature-256", "X-Delivery-Id", next.DeliveryId);
     }
 
     private static string Progress(LocalRuntime runtime, Stopwatch clock)

@@ -41,6 +41,22 @@ public sealed class QuarantineReplay
         return totals.ToResult();
     }
 
+    /// <summary>
+    /// Replays the quarantine blobs of a tenant that the window holds (by the hour their batch was enqueued), reporting
+    /// after each blob how many records it has examined so far.
+    /// </summary>
+    public async Task<ReplayResult> ReplayAsync(string tenant, ArchiveWindow window, IProgress<ReplayResult>? progress, CancellationToken cancellationToken)
+    {
+        var totals = new Totals();
+        await foreach (var blobName in window.ListAsync(_pipeline.Storage.Quarantine, tenant, cancellationToken).ConfigureAwait(false))
+        {
+            await ReplayBlobAsync(blobName, totals, cancellationToken).ConfigureAwait(false);
+            progress?.Report(totals.ToResult());
+        }
+
+        return totals.ToResult();
+    }
+
     private async Task ReplayBlobAsync(string blobName, Totals totals, CancellationToken cancellationToken)
     {
         var records = new List<QuarantineRecord>();
@@ -107,6 +123,6 @@ public sealed class QuarantineReplay
 
         public void Fail(RejectionReason reason) => _failing[reason] = _failing.GetValueOrDefault(reason) + 1;
 
-        public ReplayResult ToResult() => new(Examined, Stored, Duplicates, Suppressed, _failing.Values.Sum(), _failing);
+        public ReplayResult ToResult() => new(Examined, Stored, Duplicates, Suppressed, _failing.Values.Sum(), new Dictionary<RejectionReason, int>(_failing));
     }
 }

@@ -45,8 +45,35 @@ public sealed class DailyCounters
         return total;
     }
 
-    private static string RowKey(CounterIncrement increment) =>
+    internal static string RowKey(CounterIncrement increment) =>
         TableKeys.Escape(increment.Name) + TableKeys.Separator + TableKeys.Escape(increment.Position.PartitionId);
+
+    /// <summary>A counter row that has counted nothing yet, for the increment's day, name and stream partition.</summary>
+    internal static TableEntity NewRow(CounterIncrement increment) => new(PartitionKey(increment.Tenant, increment.Day), RowKey(increment))
+    {
+        ["Tenant"] = increment.Tenant,
+        ["Day"] = increment.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["Name"] = increment.Name,
+        ["StreamPartition"] = increment.Position.PartitionId,
+        ["Count"] = 0L,
+    };
+
+    /// <summary>Counts the increments a row has not counted yet (by its watermark); returns how many were new.</summary>
+    internal static long Count(TableEntity counter, IEnumerable<CounterIncrement> increments)
+    {
+        var added = 0L;
+        foreach (var increment in increments.OrderBy(i => i.Position.SequenceNumber))
+        {
+            if (Watermarks.IsNew(counter, increment.Position))
+            {
+                added++;
+                Watermarks.Advance(counter, increment.Position);
+            }
+        }
+
+        counter["Count"] = (counter.GetInt64("Count") ?? 0) + added;
+        return added;
+    }
 
     private async Task AddToPartitionAsync(string partitionKey, List<CounterIncrement> increments, CancellationToken cancellationToken)
     {
@@ -55,7 +82,7 @@ public sealed class DailyCounters
             for (var attempt = 1; ; attempt++)
             {
                 var existing = await ReadAsync(partitionKey, cancellationToken).ConfigureAwait(false);
-                var actions = chunk.Select(byName => Fold(partitionKey, byName.Key, byName.ToList(), existing)).OfType<TableTransactionAction>().ToList();
+                var actions = chunk.Select(byName => Fold(byName.Key, byName.ToList(), existing)).OfType<TableTransactionAction>().ToList();
                 if (actions.Count == 0)
                 {
                     break;
@@ -85,33 +112,15 @@ public sealed class DailyCounters
         return result;
     }
 
-    private static TableTransactionAction? Fold(string partitionKey, string rowKey, List<CounterIncrement> increments, Dictionary<string, TableEntity> existing)
+    private static TableTransactionAction? Fold(string rowKey, List<CounterIncrement> increments, Dictionary<string, TableEntity> existing)
     {
         var found = existing.TryGetValue(rowKey, out var before);
-        var counter = found ? new TableEntity(before!) : new TableEntity(partitionKey, rowKey)
-        {
-            ["Tenant"] = increments[0].Tenant,
-            ["Day"] = increments[0].Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["Name"] = increments[0].Name,
-            ["StreamPartition"] = increments[0].Position.PartitionId,
-            ["Count"] = 0L,
-        };
-        var added = 0L;
-        foreach (var increment in increments.OrderBy(i => i.Position.SequenceNumber))
-        {
-            if (Watermarks.IsNew(counter, increment.Position))
-            {
-                added++;
-                Watermarks.Advance(counter, increment.Position);
-            }
-        }
-
-        if (added == 0)
+        var counter = found ? new TableEntity(before!) : NewRow(increments[0]);
+        if (Count(counter, increments) == 0)
         {
             return null;
         }
 
-        counter["Count"] = (counter.GetInt64("Count") ?? 0) + added;
         return found
             ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, counter, before!.ETag)
             : new TableTransactionAction(TableTransactionActionType.Add, counter);

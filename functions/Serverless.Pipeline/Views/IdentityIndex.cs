@@ -96,6 +96,6 @@ public sealed class IdentityIndex
         }
     }
 
-    private static string PartitionKey(string tenant, string kind, string key) =>
+    internal static string PartitionKey(string tenant, string kind, string key) =>
         TableKeys.Escape(tenant) + TableKeys.Separator + kind + TableKeys.Separator + key;
 }

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Serverless.Pipeline.Events;
+using Serverless.Pipeline.Normalization;
+using Serverless.Pipeline.Privacy;
+using Serverless.Pipeline.Processing;
+using Serverless.Pipeline.Validation;
+
+namespace Serverless.Pipeline.Recovery;
+
+/// <summary>
+/// A stored event read back from the raw archive, as the processing stage had it when it wrote the views: the data
+/// is already normalized, so the contact fields are read straight from it under the schema version it was stored with.
+/// </summary>
+public sealed record ArchivedEvent(PreparedEvent Prepared, string Blob)
+{
+    public string Tenant => Prepared.Event.Tenant;
+    public string Subject => Prepared.Event.Subject;
+    public StreamPosition Position => Prepared.Incoming.Position;
+
+    /// <summary>The order the live pipeline processed events in: by enqueue time, then stream position.</summary>
+    public static IComparer<ArchivedEvent> ProcessingOrder { get; } = Comparer<ArchivedEvent>.Create((a, b) =>
+    {
+        var byTime = a.Prepared.Incoming.EnqueuedTime.CompareTo(b.Prepared.Incoming.EnqueuedTime);
+        if (byTime != 0)
+        {
+            return byTime;
+        }
+
+        var byPartition = string.CompareOrdinal(a.Position.PartitionId, b.Position.PartitionId);
+        return byPartition != 0 ? byPartition : a.Position.SequenceNumber.CompareTo(b.Position.SequenceNumber);
+    });
+
+    /// <summary>Reads one raw archive line (see <see cref="Storage.RawArchive"/>).</summary>
+    public static ArchivedEvent Read(JsonElement line, string blob, SchemaRegistry schemas, Pseudonymizer pseudonymizer)
+    {
+        ArgumentNullException.ThrowIfNull(schemas);
+        ArgumentNullException.ThrowIfNull(pseudonymizer);
+        var type = line.GetProperty("type").GetString()!;
+        var version = line.GetProperty("schemaversion").GetString()!;
+        var schema = schemas.Resolve(type, version).Schema
+            ?? throw new InvalidDataException($"Blob '{blob}' holds an event of type '{type}' stored under schema version {version}, which is not registered: load that schema to rebuild.");
+        var dataElement = line.GetProperty("data").Clone();
+        var pipelineEvent = new PipelineEvent
+        {
+            Id = line.GetProperty("id").GetString()!,
+            Source = line.GetProperty("source").GetString()!,
+            Type = type,
+            Subject = line.GetProperty("subject").GetString()!,
+            Tenant = line.GetProperty("tenant").GetString()!,
+            Time = ParseTime(line.GetProperty("time")),
+            Data = JsonObject.Create(dataElement)!,
+            DataJson = dataElement.GetRawText(),
+        };
+        var incoming = new IncomingEvent(ReadOnlyMemory<byte>.Empty,
+            new StreamPosition(line.GetProperty("streampartition").GetString()!, line.GetProperty("streamsequence").GetInt64()),
+            ParseTime(line.GetProperty("enqueuedtime")));
+        var prepared = new PreparedEvent(incoming, pipelineEvent, schema, Contact(pipelineEvent.Data, schema), pseudonymizer.Pseudonymize(pipelineEvent, schema));
+        return new ArchivedEvent(prepared, blob);
+    }
+
+    private static Dictionary<ContactField, string> Contact(JsonObject data, EventSchema schema)
+    {
+        var contact = new Dictionary<ContactField, string>();
+        foreach (var rule in schema.Rules.Where(r => r.Contact != ContactField.None))
+        {
+            foreach (var (_, _, value) in JsonPaths.Leaves(data, rule.Path))
+            {
+                if (value is not null && value.GetValueKind() == JsonValueKind.String)
+                {
+                    contact[rule.Contact] = value.GetValue<string>().Trim();
+                }
+            }
+        }
+
+        return contact;
+    }
+
+    private static DateTimeOffset ParseTime(JsonElement value) =>
+        DateTimeOffset.Parse(value.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+}

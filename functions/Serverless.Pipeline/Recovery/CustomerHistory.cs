@@ -1,0 +1,88 @@
+using Azure.Data.Tables;
+using Serverless.Pipeline.Privacy;
+using Serverless.Pipeline.Privacy.Suppression;
+using Serverless.Pipeline.Storage;
+using Serverless.Pipeline.Views;
+
+namespace Serverless.Pipeline.Recovery;
+
+/// <summary>
+/// One customer's complete archived history, and the view entities the live pipeline would have written for it:
+/// the profile (with its watermarks), the newest activity rows, a subject-index row per blob that holds any of the
+/// customer's stored or quarantined events, and the identity-index rows of every email and phone it carried.
+/// </summary>
+internal sealed class CustomerHistory
+{
+    private readonly List<ArchivedEvent> _events = [];
+    private readonly Dictionary<(string Container, string Name), int> _blobs = [];
+    private readonly HashSet<(string Container, string Name)> _read = [];
+
+    public CustomerHistory(string tenant, string subject)
+    {
+        Tenant = tenant;
+        Subject = subject;
+    }
+
+    public string Tenant { get; }
+    public string Subject { get; }
+    public int EventCount => _events.Count;
+    public bool IsEmpty => _blobs.Count == 0;
+    public string PartitionKey => TableKeys.Customer(Tenant, Subject);
+
+    public void Add(ArchiveBlob blob)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        if (!_read.Add((blob.Container, blob.Name)))
+        {
+            return;
+        }
+
+        var count = 0;
+        foreach (var archived in blob.Events.Where(e => e.Tenant == Tenant && e.Subject == Subject))
+        {
+            _events.Add(archived);
+            count++;
+        }
+
+        count += blob.Quarantined.Count(r => r.Tenant == Tenant && r.Subject == Subject);
+        if (count > 0)
+        {
+            _blobs[(blob.Container, blob.Name)] = count;
+        }
+    }
+
+    /// <summary>Every entity of the customer's partition, as one clean live run would leave it.</summary>
+    public List<TableEntity> Entities(Pseudonymizer pseudonymizer, int activityLimit)
+    {
+        var entities = _blobs.Select(b => SubjectIndex.ToEntity(PartitionKey, new BlobRef(b.Key.Container, b.Key.Name, b.Value))).ToList();
+        if (_events.Count == 0)
+        {
+            return entities;
+        }
+
+        var ordered = _events.Order(ArchivedEvent.ProcessingOrder).ToList();
+        var batch = new SubjectBatch(Tenant, Subject, ordered.Select(e => e.Prepared).ToList(), []);
+        var profile = CustomerProfile.Fold(null, PartitionKey, batch, pseudonymizer);
+
+        // A later write of the same activity row replaced an earlier one, so the last occurrence wins.
+        var activity = new Dictionary<string, ArchivedEvent>(StringComparer.Ordinal);
+        foreach (var archived in ordered)
+        {
+            activity[ActivityRows.RowKey(archived.Prepared)] = archived;
+        }
+
+        var kept = activity.Keys.Order(StringComparer.Ordinal).Take(activityLimit).ToList();
+        profile[CustomerProfile.ActivityKeysProperty] = string.Join('\n', kept);
+        entities.Add(profile);
+        entities.AddRange(kept.Select(key => ActivityRows.ToEntity(PartitionKey, activity[key].Prepared, activity[key].Blob)));
+        return entities;
+    }
+
+    /// <summary>The identity-index rows (partition and row keys) that tie the customer's emails and phones to it.</summary>
+    public HashSet<(string PartitionKey, string RowKey)> IdentityRows(Pseudonymizer pseudonymizer) =>
+        _events
+            .Select(e => SubjectKeys.Of(pseudonymizer, Tenant, Subject, e.Prepared.Contact))
+            .SelectMany(k => k.All().Where(x => x.Kind != SubjectKeys.SubjectKind))
+            .Select(k => (IdentityIndex.PartitionKey(Tenant, k.Kind, k.Key), TableKeys.Escape(Subject)))
+            .ToHashSet();
+}
