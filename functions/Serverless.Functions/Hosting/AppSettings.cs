@@ -33,6 +33,12 @@ public static class AppSettings
     /// <summary>The hub that webhooks are written to and that <c>ProcessEvents</c> reads.</summary>
     public const string EventHubName = "EventHubName";
 
+    /// <summary>
+    /// Where the worker and the host send traces, metrics and logs (Application Insights). It names the component and
+    /// grants nothing: the component accepts only Microsoft Entra ID tokens, which the app gets as its identity.
+    /// </summary>
+    public const string ApplicationInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
     /// <summary>The configured webhook sources, <c>Pipeline:Sources:{name}</c>.</summary>
     public const string Sources = "Pipeline:Sources";
 

@@ -31,6 +31,7 @@ public static class PipelineRegistration
         // The privacy activities and API over the same pipeline; the Durable extension registers itself.
         services.AddSingleton<PrivacyServices>();
         services.AddHostedService<PipelineWarmUp>();
+        services.AddPipelineTelemetry(configuration);
         return services;
     }
 }

@@ -1,3 +1,5 @@
+using Serverless.Local.Telemetry;
+
 namespace Serverless.Local.Hosting;
 
 /// <summary>Composes the local runtime: the same routes as the Functions app, over the pipeline, on Kestrel.</summary>
@@ -13,6 +15,7 @@ public static class LocalApplication
 
         // Kestrel's own limit stays above the pipeline's 1 MB, so an oversized body gets our problem+json 413.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 8 * 1024 * 1024);
+        builder.AddPipelineTelemetry();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LocalRuntime>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LocalRuntime>());

@@ -17,7 +17,11 @@ public sealed partial class EnvelopeParser
     public static readonly CloudEventAttribute TenantAttribute =
         CloudEventAttribute.CreateExtension("tenant", CloudEventAttributeType.String);
 
-    private static readonly CloudEventAttribute[] ExtensionAttributes = [TenantAttribute];
+    /// <summary>The distributed-tracing extension: the trace the event was ingested in.</summary>
+    public static readonly CloudEventAttribute TraceParentAttribute =
+        CloudEventAttribute.CreateExtension(Telemetry.TraceParent.AttributeName, CloudEventAttributeType.String);
+
+    private static readonly CloudEventAttribute[] ExtensionAttributes = [TenantAttribute, TraceParentAttribute];
     private static readonly ContentType StructuredJson = new("application/cloudevents+json");
     private readonly JsonEventFormatter _formatter = new();
 
@@ -106,6 +110,7 @@ public sealed partial class EnvelopeParser
             DataSchema = cloudEvent.DataSchema?.OriginalString,
             Data = JsonObject.Create(element)!,
             DataJson = dataJson,
+            TraceParent = cloudEvent[TraceParentAttribute] as string,
         });
     }
 

@@ -18,4 +18,7 @@ public sealed class PipelineEvent
 
     /// <summary>The raw text of <see cref="Data"/> as it arrived, before normalization.</summary>
     public required string DataJson { get; init; }
+
+    /// <summary>The W3C trace context the event was ingested in (the CloudEvents <c>traceparent</c> extension), if any.</summary>
+    public string? TraceParent { get; init; }
 }

@@ -10,12 +10,14 @@ using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Normalization;
+using Serverless.Pipeline.Telemetry;
 
 namespace Serverless.Pipeline.Ingestion;
 
 /// <summary>
 /// Turns a verified request body into structured-mode CloudEvents: JSON and form bodies through the source's mapping
 /// (the whole body becomes <c>data</c>), CloudEvents as they are (structured or batch), each checked as an envelope.
+/// Each event carries the current trace as its <c>traceparent</c> extension attribute.
 /// </summary>
 public sealed class EventMapper
 {
@@ -179,6 +181,11 @@ public sealed class EventMapper
             writer.WriteString("subject", subject);
             writer.WriteString("time", TimestampNormalizer.Format(time));
             writer.WriteString("tenant", tenant);
+            if (TraceParent.OfCurrentActivity() is { } traceParent)
+            {
+                writer.WriteString(TraceParent.AttributeName, traceParent);
+            }
+
             writer.WriteString("datacontenttype", JsonMediaType);
             writer.WritePropertyName("data");
             body.WriteTo(writer);
@@ -263,6 +270,12 @@ public sealed class EventMapper
         if (cloudEvent.IsValid)
         {
             cloudEvent[EnvelopeParser.TenantAttribute] = tenant;
+        }
+
+        // The trace this request is ingested in replaces any the sender set: processing links back to ingestion.
+        if (TraceParent.OfCurrentActivity() is { } traceParent)
+        {
+            cloudEvent[EnvelopeParser.TraceParentAttribute] = traceParent;
         }
 
         var envelope = EnvelopeParser.FromCloudEvent(cloudEvent, receivedAt);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Serverless.Pipeline.Telemetry;
 
 namespace Serverless.Pipeline.Ingestion;
 
@@ -28,6 +29,15 @@ public sealed partial class WebhookIngestor
     public async Task<IngestResponse> IngestAsync(IngestRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var tenant = _sources.TryGetValue(request.Source, out var known) ? known.Options.Tenant : null;
+        using var telemetry = IngestTelemetry.Start(request.Source, tenant);
+        var response = await IngestCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        telemetry.Complete(response);
+        return response;
+    }
+
+    private async Task<IngestResponse> IngestCoreAsync(IngestRequest request, CancellationToken cancellationToken)
+    {
         if (!_sources.TryGetValue(request.Source, out var source))
         {
             return IngestResponse.From(Problem.Of(404, "unknown-source", "Unknown source", $"No webhook source named '{request.Source}' is configured."));

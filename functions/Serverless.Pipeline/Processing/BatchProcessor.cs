@@ -4,6 +4,7 @@ using Serverless.Pipeline.Dedupe;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Privacy.Suppression;
 using Serverless.Pipeline.Storage;
+using Serverless.Pipeline.Telemetry;
 using Serverless.Pipeline.Views;
 
 namespace Serverless.Pipeline.Processing;
@@ -25,6 +26,7 @@ public sealed partial class BatchProcessor
     private readonly Privacy.Pseudonymizer _pseudonymizer;
     private readonly PipelineOptions _options;
     private readonly PoisonIsolation _isolation;
+    private readonly TimeProvider _time;
     private readonly ILogger<BatchProcessor> _logger;
 
     public BatchProcessor(EventPreparer preparer, PipelineStorage storage, Privacy.Pseudonymizer pseudonymizer, SuppressionList suppressions,
@@ -35,6 +37,7 @@ public sealed partial class BatchProcessor
         _preparer = preparer;
         _storage = storage;
         _options = options;
+        _time = time;
         _logger = logger;
         _ledger = new EventIdLedger(storage.EventIds, time);
         _customers = new CustomerViewWriter(storage.Customers, storage.Names.RawContainer, pseudonymizer, options.RecentActivityLimit);
@@ -53,20 +56,28 @@ public sealed partial class BatchProcessor
             return new BatchResult([], [], []);
         }
 
+        using var telemetry = BatchTelemetry.Start(batch, _time);
         var outcomes = new EventOutcome[batch.Count];
         var (accepted, rejected) = Prepare(batch, outcomes);
-        return await StoreAsync(batch, accepted, rejected, outcomes, cancellationToken).ConfigureAwait(false);
+        telemetry.Link(accepted.Select(a => a.Event.Event).Concat(rejected.Select(r => r.Event.Event)));
+        var result = await StoreAsync(batch, accepted, rejected, outcomes, cancellationToken).ConfigureAwait(false);
+        telemetry.Complete(result);
+        return result;
     }
 
     /// <summary>
     /// The storage half alone, for events prepared beforehand: what the load benchmark times as storage's ceiling.
     /// </summary>
-    public Task<BatchResult> StorePreparedAsync(IReadOnlyList<IncomingEvent> batch, IReadOnlyList<PreparedEvent> prepared, CancellationToken cancellationToken)
+    public async Task<BatchResult> StorePreparedAsync(IReadOnlyList<IncomingEvent> batch, IReadOnlyList<PreparedEvent> prepared, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(prepared);
+        using var telemetry = BatchTelemetry.Start(batch, _time);
         var accepted = prepared.Select((p, i) => (i, p)).ToList();
-        return StoreAsync(batch, accepted, [], new EventOutcome[prepared.Count], cancellationToken);
+        telemetry.Link(prepared.Select(p => p.Event));
+        var result = await StoreAsync(batch, accepted, [], new EventOutcome[prepared.Count], cancellationToken).ConfigureAwait(false);
+        telemetry.Complete(result);
+        return result;
     }
 
     private async Task<BatchResult> StoreAsync(IReadOnlyList<IncomingEvent> batch, List<(int Index, PreparedEvent Event)> accepted,
@@ -164,7 +175,13 @@ public sealed partial class BatchProcessor
         }
 
         var claims = candidates.Select(c => new EventClaim(c.Event.Event.Tenant, c.Event.Event.Id, c.Event.Incoming.Position)).ToList();
-        var results = await _ledger.ClaimAsync(claims, _options.StorageConcurrency, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<ClaimResult> results;
+        using (var step = BatchTelemetry.StartStep(PipelineTelemetry.Activities.ClaimEventIds))
+        {
+            step?.SetTag(PipelineTelemetry.Tags.Claims, claims.Count);
+            results = await _ledger.ClaimAsync(claims, _options.StorageConcurrency, cancellationToken).ConfigureAwait(false);
+        }
+
         var stored = new List<(int Index, PreparedEvent Event)>(candidates.Count);
         for (var k = 0; k < candidates.Count; k++)
         {
@@ -180,13 +197,19 @@ public sealed partial class BatchProcessor
         return stored;
     }
 
-    private Task WriteRawAsync(List<(int Index, PreparedEvent Event)> stored, Dictionary<string, string> names, CancellationToken cancellationToken) =>
-        Task.WhenAll(stored.GroupBy(s => s.Event.Event.Tenant, StringComparer.Ordinal).Select(g =>
-            GzipJsonLines.WriteOnceAsync(_storage.Raw, names[g.Key], g.Select(s => s.Event).ToList(), RawArchive.WriteLine, cancellationToken)));
+    private async Task WriteRawAsync(List<(int Index, PreparedEvent Event)> stored, Dictionary<string, string> names, CancellationToken cancellationToken)
+    {
+        using var step = BatchTelemetry.StartStep(PipelineTelemetry.Activities.WriteRawBlobs);
+        BatchTelemetry.TagBlobs(step, PipelineTelemetry.Tags.RawBlobs, _storage.Raw.Name, names.Values);
+        await Task.WhenAll(stored.GroupBy(s => s.Event.Event.Tenant, StringComparer.Ordinal).Select(g =>
+            GzipJsonLines.WriteOnceAsync(_storage.Raw, names[g.Key], g.Select(s => s.Event).ToList(), RawArchive.WriteLine, cancellationToken))).ConfigureAwait(false);
+    }
 
     private async Task WriteQuarantineAsync(List<(int Index, RejectedEvent Event)> rejected, Dictionary<string, string> names, CancellationToken cancellationToken)
     {
         var byTenant = rejected.OrderBy(r => r.Index).Select(r => r.Event).GroupBy(TenantOf, StringComparer.Ordinal).ToList();
+        using var step = BatchTelemetry.StartStep(PipelineTelemetry.Activities.WriteQuarantineBlobs);
+        BatchTelemetry.TagBlobs(step, PipelineTelemetry.Tags.QuarantineBlobs, _storage.Quarantine.Name, names.Values);
         await Task.WhenAll(byTenant.Select(g =>
             GzipJsonLines.WriteOnceAsync(_storage.Quarantine, names[g.Key], g.Select(QuarantineRecord.From).ToList(), QuarantineStore.WriteLine, cancellationToken))).ConfigureAwait(false);
         foreach (var group in byTenant)
@@ -207,7 +230,10 @@ public sealed partial class BatchProcessor
     {
         var poisoned = new System.Collections.Concurrent.ConcurrentBag<(PreparedEvent, Violation)>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.StorageConcurrency, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(SubjectBatches(stored, rejected, blobName), parallel, async (subject, ct) =>
+        var subjects = SubjectBatches(stored, rejected, blobName);
+        using var step = BatchTelemetry.StartStep(PipelineTelemetry.Activities.UpdateViews);
+        BatchTelemetry.TagCustomers(step, subjects);
+        await Parallel.ForEachAsync(subjects, parallel, async (subject, ct) =>
         {
             foreach (var poison in await _isolation.WriteAsync(subject, ct).ConfigureAwait(false))
             {

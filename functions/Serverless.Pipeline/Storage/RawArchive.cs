@@ -6,7 +6,7 @@ namespace Serverless.Pipeline.Storage;
 
 /// <summary>
 /// The raw archive: every stored event as a CloudEvents 1.0 JSON line (normalized data, the resolved schema version
-/// and its stream position as extension attributes), one gzip JSON Lines blob per batch, partition and tenant.
+/// its stream position and, when it has one, the trace it was ingested in, as extension attributes), one gzip JSON Lines blob per batch, partition and tenant.
 /// </summary>
 public static class RawArchive
 {
@@ -27,6 +27,11 @@ public static class RawArchive
         writer.WriteString("streampartition", prepared.Incoming.Position.PartitionId);
         writer.WriteNumber("streamsequence", prepared.Incoming.Position.SequenceNumber);
         writer.WriteString("enqueuedtime", TimestampNormalizer.Format(prepared.Incoming.EnqueuedTime));
+        if (e.TraceParent is { } traceParent)
+        {
+            writer.WriteString(Telemetry.TraceParent.AttributeName, traceParent);
+        }
+
         writer.WriteString("datacontenttype", "application/json");
         writer.WritePropertyName("data");
         e.Data.WriteTo(writer);

@@ -2,17 +2,26 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
+using Serverless.Pipeline.Telemetry;
 
 namespace Serverless.Pipeline.Privacy.Requests;
 
-/// <summary>Privacy requests in Table storage (partition: kind, row: id); updates are ETag-guarded read-modify-writes.</summary>
+/// <summary>
+/// Privacy requests in Table storage (partition: kind, row: id); updates are ETag-guarded read-modify-writes. Every
+/// change of state that it saves is counted in the privacy metrics, with the request's age.
+/// </summary>
 public sealed class PrivacyRequestStore
 {
     private const int MaxAttempts = 10;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly TableClient _table;
+    private readonly TimeProvider _time;
 
-    public PrivacyRequestStore(TableClient table) => _table = table;
+    public PrivacyRequestStore(TableClient table, TimeProvider time)
+    {
+        _table = table;
+        _time = time;
+    }
 
     /// <summary>Creates the request, or returns the one that already has its id (the same idempotency key).</summary>
     public async Task<(PrivacyRequest Request, bool Created)> CreateAsync(PrivacyRequest request, CancellationToken cancellationToken)
@@ -21,6 +30,7 @@ public sealed class PrivacyRequestStore
         try
         {
             await _table.AddEntityAsync(ToEntity(request), cancellationToken).ConfigureAwait(false);
+            PrivacyTelemetry.Entered(request.Kind, request.Status, _time.GetUtcNow() - request.CreatedAt);
             return (request, true);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
@@ -58,10 +68,16 @@ public sealed class PrivacyRequestStore
         {
             var entity = (await _table.GetEntityAsync<TableEntity>(kind, id, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
             var request = FromEntity(entity);
+            var before = request.Status;
             change(request);
             try
             {
                 await _table.UpdateEntityAsync(ToEntity(request), entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                if (!string.Equals(before, request.Status, StringComparison.Ordinal))
+                {
+                    PrivacyTelemetry.Entered(request.Kind, request.Status, _time.GetUtcNow() - request.CreatedAt);
+                }
+
                 return request;
             }
             catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)

@@ -29,7 +29,7 @@ public sealed class PrivacyActivities
         ArgumentNullException.ThrowIfNull(pipeline);
         _pipeline = pipeline;
         _time = time;
-        _requests = new PrivacyRequestStore(pipeline.Storage.PrivacyRequests);
+        _requests = new PrivacyRequestStore(pipeline.Storage.PrivacyRequests, time);
         _audit = new AuditLog(pipeline.Storage.Audit, pipeline.Storage.AuditHead, time);
         _identities = new IdentityIndex(pipeline.Storage.Identities, pipeline.Pseudonymizer);
     }
