@@ -10,7 +10,7 @@ internal sealed record ProcessingResult(double Rate, double BaselineRate, double
 }
 
 /// <summary>End to end over HTTP against Azurite's ceiling for the same writes.</summary>
-internal sealed record LoadResult(double Rate, double CeilingRate, double P50Milliseconds, double P99Milliseconds)
+internal sealed record LoadResult(double Rate, double CeilingRate, double P50Milliseconds, double P99Milliseconds, double CpuMicrosecondsPerEvent)
 {
     /// <summary>The pipeline should deliver at least this share of what storage alone can take.</summary>
     public const double TargetRatio = 0.8;
@@ -38,4 +38,7 @@ internal sealed record SustainedResult(
 
     /// <summary>The backlog grew during the window: memory then holds the queued events, and growth is no sign of a leak.</summary>
     public bool FellBehind => LastThirdPending > FirstThirdPending + 1_000;
+
+    /// <summary>The backlog shrank during the window: memory fell with it, which could hide a slow leak.</summary>
+    public bool CaughtUp => FirstThirdPending > LastThirdPending + 1_000;
 }

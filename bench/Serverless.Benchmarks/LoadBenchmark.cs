@@ -37,16 +37,17 @@ internal static class LoadBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Load: {requests:N0} signed CloudEvents batches of {eventsPerRequest} events ({events:N0} events), {concurrency} clients, Azurite in memory"));
 
-        var (e2eRate, p50, p99) = await EndToEndAsync(azurite, bodies, concurrency);
+        var (e2eRate, p50, p99, cpuPerEvent) = await EndToEndAsync(azurite, bodies, concurrency);
         var ceilingRate = await CeilingAsync(azurite, bodies);
         var ratio = e2eRate / ceilingRate;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  end to end (HTTP -> stream -> storage): {e2eRate,10:N0} events/s   ingest latency p50 {p50:F1} ms, p99 {p99:F1} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  end to end (HTTP -> stream -> storage): {e2eRate,10:N0} events/s   ingest latency p50 {p50:F1} ms, p99 {p99:F1} ms, {cpuPerEvent:N0} us CPU/event"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Azurite ceiling for the same writes:     {ceilingRate,10:N0} events/s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio end-to-end/ceiling: {ratio:F3} (target >= {LoadResult.TargetRatio:F3}: {(ratio >= LoadResult.TargetRatio ? "met" : "NOT met")})"));
-        return new LoadResult(e2eRate, ceilingRate, p50, p99);
+        return new LoadResult(e2eRate, ceilingRate, p50, p99, cpuPerEvent);
     }
 
-    private static async Task<(double Rate, double P50, double P99)> EndToEndAsync(AzuriteServer azurite, List<byte[]> bodies, int concurrency)
+    // CPU is the whole process's: the runtime, and also the clients that build and sign the requests.
+    private static async Task<(double Rate, double P50, double P99, double CpuMicrosecondsPerEvent)> EndToEndAsync(AzuriteServer azurite, List<byte[]> bodies, int concurrency)
     {
         var app = await StartRuntimeAsync(azurite, "loade2e");
         try
@@ -58,6 +59,8 @@ internal static class LoadBenchmark
             var before = runtime.Stream.Statistics.Stored;
 
             var latencies = new ConcurrentBag<double>();
+            using var process = Process.GetCurrentProcess();
+            var cpuBefore = process.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             await Parallel.ForEachAsync(bodies.Select((body, i) => (body, i)), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (item, _) =>
             {
@@ -67,10 +70,12 @@ internal static class LoadBenchmark
             });
             await runtime.Stream.WaitUntilDrainedAsync(CancellationToken.None);
             clock.Stop();
+            process.Refresh();
+            var cpu = process.TotalProcessorTime - cpuBefore;
 
             var stored = runtime.Stream.Statistics.Stored - before;
             var sorted = latencies.Order().ToList();
-            return (stored / clock.Elapsed.TotalSeconds, sorted[sorted.Count / 2], sorted[(int)(sorted.Count * 0.99)]);
+            return (stored / clock.Elapsed.TotalSeconds, sorted[sorted.Count / 2], sorted[(int)(sorted.Count * 0.99)], cpu.TotalMicroseconds / stored);
         }
         finally
         {

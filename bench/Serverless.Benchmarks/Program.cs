@@ -3,7 +3,7 @@ using Serverless.Benchmarks;
 
 // Usage: dotnet run -c Release --project bench/Serverless.Benchmarks -- [all|processing|load|sustained|erasure] [options] [--check]
 //   all:        processing, then load, then sustained load, then one side-by-side table (every option below applies)
-//   processing: --events N --rounds N
+//   processing: --events N --rounds N (--profile: the library calls inside each step instead)
 //   load:       --requests N --events-per-request N --concurrency N
 //   sustained:  --duration SECONDS --warm-up SECONDS --sample-every SECONDS --tolerance PERCENT
 //               --rate EVENTS/S (default: in `all`, half the measured end-to-end rate; alone, 1000)
@@ -31,6 +31,9 @@ switch (args.FirstOrDefault())
         return check && !flat ? 1 : 0;
     case "erasure":
         await ErasureBenchmark.RunAsync(Sizes(), Option("--subject-blobs", 10));
+        return 0;
+    case "processing" when args.Contains("--profile"):
+        await ProcessingProfile.RunAsync(Option("--events", 20_000));
         return 0;
     default:
         var processingResult = await ProcessingBenchmark.RunAsync(Option("--events", 20_000), Option("--rounds", 5));

@@ -18,7 +18,8 @@ internal static class SummaryTable
             new("allocated bytes/event, processing stage", N(processing.BytesPerEvent), N(processing.BaselineBytesPerEvent) + " (STJ parse + write)",
                 N(processing.BytesPerEvent / Math.Max(1, processing.BaselineBytesPerEvent)) + "x", "-", null),
             new("allocated bytes/event, end to end (sustained; incl. load generator)", N(sustained.AllocatedBytesPerEvent), "-", "-", "-", null),
-            new("CPU us/event, end to end (sustained; whole process)", F1(sustained.CpuMicrosecondsPerEvent), "-", "-", "-", null),
+            new("CPU us/event, end to end at full load (whole process, incl. clients)", F1(load.CpuMicrosecondsPerEvent), F1(1_000_000 / processing.Rate) + " (processing stage alone)", "-", "-", null),
+            new("CPU us/event, end to end at the sustained rate (smaller batches)", F1(sustained.CpuMicrosecondsPerEvent), "-", "-", "-", null),
             new("sustained delivered events/s", N(sustained.DeliveredRate), N(sustained.OfferedRate) + " (offered)",
                 F(sustained.DeliveredShare), ">= " + F(SustainedResult.TargetDeliveredShare), sustained.DeliveredShare >= SustainedResult.TargetDeliveredShare),
             Memory("working set after full GC, MB (last third vs first)", sustained.WorkingSet, sustained.Tolerance),
@@ -41,6 +42,10 @@ internal static class SummaryTable
         if (sustained.FellBehind)
         {
             Console.WriteLine("  The runtime fell behind the offered rate, so memory also holds a growing queue: growth below is not by itself a leak; rerun with a lower --rate.");
+        }
+        else if (sustained.CaughtUp)
+        {
+            Console.WriteLine("  The runtime was still catching up on a backlog early in the window, so memory fell with it: a slow leak could hide behind that; rerun with a longer --warm-up or a lower --rate.");
         }
 
         foreach (var (name, trend) in new[] { ("working set", sustained.WorkingSet), ("GC heap", sustained.Heap), ("live objects", sustained.Live) })
