@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,7 +29,7 @@ internal static class LoadBenchmark
     private const string Secret = DemoTraffic.StandardSecret;
     private const int Partitions = 8;
 
-    public static async Task<bool> RunAsync(int requests, int eventsPerRequest, int concurrency)
+    public static async Task<LoadResult> RunAsync(int requests, int eventsPerRequest, int concurrency)
     {
         await using var azurite = await AzuriteServer.StartAsync();
         var bodies = Enumerable.Range(0, requests).Select(r => Batch(r, eventsPerRequest)).ToList();
@@ -36,36 +37,30 @@ internal static class LoadBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Load: {requests:N0} signed CloudEvents batches of {eventsPerRequest} events ({events:N0} events), {concurrency} clients, Azurite in memory"));
 
-        var (e2eRate, p50, p99) = await EndToEndAsync(azurite, bodies, concurrency);
+        var (e2eRate, p50, p99, cpuPerEvent) = await EndToEndAsync(azurite, bodies, concurrency);
         var ceilingRate = await CeilingAsync(azurite, bodies);
         var ratio = e2eRate / ceilingRate;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  end to end (HTTP -> stream -> storage): {e2eRate,10:N0} events/s   ingest latency p50 {p50:F1} ms, p99 {p99:F1} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  end to end (HTTP -> stream -> storage): {e2eRate,10:N0} events/s   ingest latency p50 {p50:F1} ms, p99 {p99:F1} ms, {cpuPerEvent:N0} us CPU/event"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Azurite ceiling for the same writes:     {ceilingRate,10:N0} events/s"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio end-to-end/ceiling: {ratio:F3} (target >= 0.800: {(ratio >= 0.8 ? "met" : "NOT met")})"));
-        return ratio >= 0.8;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio end-to-end/ceiling: {ratio:F3} (target >= {LoadResult.TargetRatio:F3}: {(ratio >= LoadResult.TargetRatio ? "met" : "NOT met")})"));
+        return new LoadResult(e2eRate, ceilingRate, p50, p99, cpuPerEvent);
     }
 
-    private static async Task<(double Rate, double P50, double P99)> EndToEndAsync(AzuriteServer azurite, List<byte[]> bodies, int concurrency)
+    // CPU is the whole process's: the runtime, and also the clients that build and sign the requests.
+    private static async Task<(double Rate, double P50, double P99, double CpuMicrosecondsPerEvent)> EndToEndAsync(AzuriteServer azurite, List<byte[]> bodies, int concurrency)
     {
-        var app = LocalApplication.Create([
-            "--contentRoot", Path.Combine(RepositoryRoot.Path, "functions", "Serverless.Local"),
-            "--urls", "http://127.0.0.1:0",
-            "--Storage:ConnectionString", azurite.ConnectionString,
-            "--Pipeline:StoragePrefix", "loade2e",
-            "--Local:Stream:Capacity", "100000", "--Local:Stream:Partitions", Partitions.ToString(CultureInfo.InvariantCulture),
-            "--Logging:LogLevel:Default", "Warning",
-        ]);
-        await app.StartAsync();
+        var app = await StartRuntimeAsync(azurite, "loade2e");
         try
         {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var runtime = app.Services.GetRequiredService<LocalRuntime>();
-            using var http = new HttpClient { BaseAddress = new Uri(address) };
+            using var http = ClientFor(app);
             await SendAsync(http, Batch(-1, 10), "warm-up");
             await runtime.Stream.WaitUntilDrainedAsync(CancellationToken.None);
             var before = runtime.Stream.Statistics.Stored;
 
             var latencies = new ConcurrentBag<double>();
+            using var process = Process.GetCurrentProcess();
+            var cpuBefore = process.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             await Parallel.ForEachAsync(bodies.Select((body, i) => (body, i)), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (item, _) =>
             {
@@ -75,10 +70,12 @@ internal static class LoadBenchmark
             });
             await runtime.Stream.WaitUntilDrainedAsync(CancellationToken.None);
             clock.Stop();
+            process.Refresh();
+            var cpu = process.TotalProcessorTime - cpuBefore;
 
             var stored = runtime.Stream.Statistics.Stored - before;
             var sorted = latencies.Order().ToList();
-            return (stored / clock.Elapsed.TotalSeconds, sorted[sorted.Count / 2], sorted[(int)(sorted.Count * 0.99)]);
+            return (stored / clock.Elapsed.TotalSeconds, sorted[sorted.Count / 2], sorted[(int)(sorted.Count * 0.99)], cpu.TotalMicroseconds / stored);
         }
         finally
         {
@@ -86,6 +83,24 @@ internal static class LoadBenchmark
             await app.DisposeAsync();
         }
     }
+
+    /// <summary>The local runtime on a free port over <paramref name="azurite"/>, logging warnings only.</summary>
+    internal static async Task<WebApplication> StartRuntimeAsync(AzuriteServer azurite, string storagePrefix)
+    {
+        var app = LocalApplication.Create([
+            "--contentRoot", Path.Combine(RepositoryRoot.Path, "functions", "Serverless.Local"),
+            "--urls", "http://127.0.0.1:0",
+            "--Storage:ConnectionString", azurite.ConnectionString,
+            "--Pipeline:StoragePrefix", storagePrefix,
+            "--Local:Stream:Capacity", "100000", "--Local:Stream:Partitions", Partitions.ToString(CultureInfo.InvariantCulture),
+            "--Logging:LogLevel:Default", "Warning",
+        ]);
+        await app.StartAsync();
+        return app;
+    }
+
+    internal static HttpClient ClientFor(WebApplication app) =>
+        new() { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
 
     private static async Task<double> CeilingAsync(AzuriteServer azurite, List<byte[]> bodies)
     {
@@ -128,7 +143,8 @@ internal static class LoadBenchmark
         return partitions.Sum(p => p.Sum(b => b.Length)) / clock.Elapsed.TotalSeconds;
     }
 
-    private static async Task SendAsync(HttpClient http, byte[] body, string id)
+    /// <summary>Sends one signed batch, waiting and sending again while the stream is full (429).</summary>
+    internal static async Task SendAsync(HttpClient http, byte[] body, string id)
     {
         while (true)
         {
@@ -149,7 +165,8 @@ internal static class LoadBenchmark
         }
     }
 
-    private static byte[] Batch(int request, int count)
+    /// <summary>A CloudEvents batch of page views, its ids unique per request, about 2,000 customers in all.</summary>
+    internal static byte[] Batch(int request, int count)
     {
         var events = Enumerable.Range(0, count).Select(i =>
             $$$"""{"specversion":"1.0","id":"load-{{{request}}}-{{{i}}}","source":"app://client-portal","type":"com.example.portal.page_viewed","subject":"customer/C-{{{(request * 7919 + i * 104729) % 2000}}}","time":"2026-11-21T10:00:00Z","tenant":"acme-law","data":{"path":"/cases/{{{i}}}","session_id":"s-{{{request}}}"}}""");
