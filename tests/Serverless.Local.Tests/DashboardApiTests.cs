@@ -96,6 +96,10 @@ public sealed class DashboardApiTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task DashboardCustomer_BadTenant_Is400(string tenant) =>
         await AssertProblemAsync(await GetAsync($"/api/dashboard/customers/{tenant}/customer/C-1", Staff), HttpStatusCode.BadRequest, "invalid-tenant");
 
+    [Fact]
+    public async Task DashboardCustomer_NoSubject_Is400() =>
+        await AssertProblemAsync(await GetAsync("/api/dashboard/customers/acme-law/", Staff), HttpStatusCode.BadRequest, "missing-subject");
+
     [Theory]
     [InlineData("0")]
     [InlineData("101")]

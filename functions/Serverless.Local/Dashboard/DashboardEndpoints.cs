@@ -76,7 +76,7 @@ internal static class DashboardEndpoints
         return DashboardResults.Ok(new { total = runtime.Stream.Statistics.Quarantined, reasons });
     }
 
-    private static async Task<IResult> CustomerAsync(HttpContext http, LocalRuntime runtime, string tenant, string subject, string? limit)
+    private static async Task<IResult> CustomerAsync(HttpContext http, LocalRuntime runtime, string tenant, string? subject, string? limit)
     {
         if (DashboardAccess.Authorize(http, runtime, DashboardAccess.StaffRole, Caller.ComplianceRole).Refusal is { } refusal)
         {
@@ -86,6 +86,11 @@ internal static class DashboardEndpoints
         if (!EnvelopeParser.IsValidTenant(tenant))
         {
             return DashboardResults.Problem(Problem.Of(400, "invalid-tenant", "Invalid tenant", "A tenant is 1-63 lower-case letters, digits and hyphens."));
+        }
+
+        if (string.IsNullOrWhiteSpace(subject))
+        {
+            return DashboardResults.Problem(Problem.Of(400, "missing-subject", "Missing subject", "Name the customer: /api/dashboard/customers/{tenant}/{subject}."));
         }
 
         var count = DefaultEventLimit;
