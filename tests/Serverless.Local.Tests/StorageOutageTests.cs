@@ -56,7 +56,12 @@ public sealed class StorageOutageTests : IAsyncLifetime
         }
 
         var load = Parallel.ForEachAsync(Enumerable.Range(0, 240), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (r, _) => await SendAsync(r));
-        await Task.Delay(300);
+        // Storage stops once events are in the stream, not after a fixed delay that a busy machine can outlast.
+        for (var wait = 0; wait < 1200 && runtime.Statistics.Accepted == 0; wait++)
+        {
+            await Task.Delay(25);
+        }
+
         var (blob, queue, table) = (_azurite.BlobPort, _azurite.QueuePort, _azurite.TablePort);
         await _azurite.StopGracefullyAsync();
         await _azurite.DisposeAsync();
