@@ -150,6 +150,20 @@ module monitoring 'app/monitoring.bicep' = {
   }
 }
 
+module workbook 'app/workbook.bicep' = {
+  name: 'workbook'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    applicationInsightsName: names.applicationInsights
+  }
+  // The component's name is known up front (for What-If), so the module waits for it explicitly.
+  dependsOn: [
+    monitoring
+  ]
+}
+
 module identity 'app/identity.bicep' = {
   name: 'identity'
   scope: rg

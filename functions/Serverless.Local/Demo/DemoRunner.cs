@@ -5,6 +5,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Serverless.Local.Dashboard;
 using Serverless.Local.Hosting;
 
 namespace Serverless.Local.Demo;
@@ -30,6 +31,12 @@ public static class DemoRunner
         using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
 
         output.WriteLine($"Demo: {requests:N0} webhook requests from 4 sources to {address}, {concurrency} at a time.");
+        output.WriteLine($"Dashboard: {address}{DashboardEndpoints.PagePath} (live while the demo runs; run without --demo to keep it open)");
+        foreach (var line in DashboardKeys.Describe(runtime.ApiKeys))
+        {
+            output.WriteLine(line);
+        }
+
         // Ids carry a run tag: Azurite keeps its data between runs, and a second run is new traffic, not a replay.
         var traffic = new DemoTraffic(seed: 2026, run: DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
         var statuses = new ConcurrentDictionary<string, int>();
@@ -76,7 +83,7 @@ public static class DemoRunner
         output.WriteLine($"Results are in {runtime.Storage.Description}:");
         output.WriteLine($"  blob containers '{names.RawContainer}' (raw archive) and '{names.QuarantineContainer}' (quarantine, with reasons)");
         output.WriteLine($"  tables '{names.CustomersTable}' (profiles, recent activity, subject index), '{names.CountersTable}' (daily counters)");
-        output.WriteLine($"  run the runtime again without --demo and open {address}/api/health; or browse the account with Azure Storage Explorer");
+        output.WriteLine($"  run the runtime again without --demo and open {address}{DashboardEndpoints.PagePath} or {address}/api/health; or browse the account with Azure Storage Explorer");
         return summary;
     }
 

@@ -25,6 +25,7 @@ public static class LocalApplication
         app.MapPost("/api/ingest/{source}", IngestEndpoint.HandleAsync);
         app.MapGet("/api/health", HealthEndpoint.Handle);
         PrivacyEndpoints.Map(app);
+        Dashboard.DashboardEndpoints.Map(app);
         return app;
     }
 }
