@@ -97,7 +97,7 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, ChromiumBrowse
         var storedInRaw = await CountRawEventsAsync();
         var quarantinedInStore = await CountQuarantineByReasonAsync();
         var latestInStore = await LatestEventIdsAsync(ChosenCustomer, 20);
-        var request = (await new PrivacyRequestStore(Table("privacyrequests")).GetAsync(RequestKinds.Erasure, erasureId, CancellationToken.None))!;
+        var request = (await new PrivacyRequestStore(Table("privacyrequests"), TimeProvider.System).GetAsync(RequestKinds.Erasure, erasureId, CancellationToken.None))!;
 
         Assert.True(sent > 0);
         Assert.Equal(stats.Stored, storedInRaw + ErasedEvents);
@@ -196,7 +196,7 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, ChromiumBrowse
 
     private async Task WaitForStatusAsync(string id, string status)
     {
-        var store = new PrivacyRequestStore(Table("privacyrequests"));
+        var store = new PrivacyRequestStore(Table("privacyrequests"), TimeProvider.System);
         for (var attempt = 0; attempt < 900; attempt++)
         {
             if ((await store.GetAsync(RequestKinds.Erasure, id, CancellationToken.None))?.Status == status)

@@ -113,7 +113,7 @@ internal static class DashboardEndpoints
         }
 
         var now = time.GetUtcNow();
-        var requests = await PrivacyOverview.ReadAsync(new PrivacyRequestStore(runtime.Pipeline.Storage.PrivacyRequests), now, http.RequestAborted);
+        var requests = await PrivacyOverview.ReadAsync(new PrivacyRequestStore(runtime.Pipeline.Storage.PrivacyRequests, time), now, http.RequestAborted);
         return DashboardResults.Ok(new { at = now, items = requests });
     }
 
