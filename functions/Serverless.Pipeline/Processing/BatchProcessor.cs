@@ -232,7 +232,7 @@ public sealed partial class BatchProcessor
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.StorageConcurrency, CancellationToken = cancellationToken };
         var subjects = SubjectBatches(stored, rejected, blobName);
         using var step = BatchTelemetry.StartStep(PipelineTelemetry.Activities.UpdateViews);
-        BatchTelemetry.TagCustomers(step, subjects);
+        BatchTelemetry.TagCustomers(step, subjects, _pseudonymizer);
         await Parallel.ForEachAsync(subjects, parallel, async (subject, ct) =>
         {
             foreach (var poison in await _isolation.WriteAsync(subject, ct).ConfigureAwait(false))

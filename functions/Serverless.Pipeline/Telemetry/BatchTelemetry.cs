@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Processing;
-using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Views;
 using static Serverless.Pipeline.Telemetry.PipelineTelemetry;
 
@@ -120,13 +119,17 @@ internal sealed class BatchTelemetry : IDisposable
         }
     }
 
-    /// <summary>Names the customer rows a step updated, up to <see cref="MaxNamedCustomers"/>, and counts them all.</summary>
-    public static void TagCustomers(Activity? step, IReadOnlyCollection<SubjectBatch> subjects)
+    /// <summary>
+    /// Names the customers a step updated by their join keys, up to <see cref="MaxNamedCustomers"/>, and counts them all.
+    /// Telemetry outlives an erasure (it stays in Application Insights for its retention), so it never carries a
+    /// customer id: the join key finds the customer's rows for whoever holds the pseudonymization key.
+    /// </summary>
+    public static void TagCustomers(Activity? step, IReadOnlyCollection<SubjectBatch> subjects, Privacy.Pseudonymizer pseudonymizer)
     {
         if (step is { IsAllDataRequested: true })
         {
             step.SetTag(Tags.CustomerCount, subjects.Count);
-            step.SetTag(Tags.Customers, subjects.Take(MaxNamedCustomers).Select(s => TableKeys.Customer(s.Tenant, s.Subject)).ToArray());
+            step.SetTag(Tags.Customers, subjects.Take(MaxNamedCustomers).Select(s => pseudonymizer.JoinKey(s.Tenant, s.Subject)).ToArray());
         }
     }
 
