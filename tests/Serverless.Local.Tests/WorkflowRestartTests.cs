@@ -50,6 +50,23 @@ public sealed class WorkflowRestartTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Runner_ErasureCompleted_HoldsNothingForItInMemory()
+    {
+        var prefix = "w" + Guid.NewGuid().ToString("N")[..10];
+        await using var harness = await WorkflowHarness.StartAsync(azurite.Server, prefix);
+        await harness.PopulateAsync();
+        var id = await harness.EraseAsync("customer/C-3");
+
+        Assert.Equal("Completed", await harness.Runner.WaitForCompletionAsync(id, TimeSpan.FromSeconds(60), CancellationToken.None));
+        for (var i = 0; i < 500 && harness.Runner.InstancesInMemory > 0; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(0, harness.Runner.InstancesInMemory);
+    }
+
+    [Fact]
     public async Task Erasure_KilledBetweenABlobRewriteAndItsIndexUpdate_RestartEndsAsACleanRun()
     {
         var expected = await CleanRunAsync();

@@ -38,6 +38,9 @@ public sealed partial class CheckpointedWorkflowRunner : IWorkflowStarter, IAsyn
     }
 
     /// <summary>Starts the wake-up clock and resumes every instance that had not finished.</summary>
+    /// <summary>How many instances the runner holds anything for in memory; ended ones are let go.</summary>
+    internal int InstancesInMemory => _locks.Keys.Union(_wakeAt.Keys).Union(_failures.Keys).Count();
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await foreach (var meta in _history.QueryAsync<TableEntity>(filter: "RowKey eq 'meta' and Status eq 'Running'", cancellationToken: cancellationToken).ConfigureAwait(false))
@@ -167,9 +170,10 @@ public sealed partial class CheckpointedWorkflowRunner : IWorkflowStarter, IAsyn
     {
         var gate = _locks.GetOrAdd(instanceId, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        var ended = false;
         try
         {
-            await RunOnceAsync(instanceId, _stopping.Token).ConfigureAwait(false);
+            ended = await RunOnceAsync(instanceId, _stopping.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -179,14 +183,22 @@ public sealed partial class CheckpointedWorkflowRunner : IWorkflowStarter, IAsyn
         {
             gate.Release();
         }
+
+        // An ended instance needs no gate any more (a later run finds it not running and returns), so the runner's
+        // memory stays bounded however many requests it has run.
+        if (ended)
+        {
+            _locks.TryRemove(new KeyValuePair<string, SemaphoreSlim>(instanceId, gate));
+        }
     }
 
-    private async Task RunOnceAsync(string instanceId, CancellationToken cancellationToken)
+    /// <returns>Whether the instance has ended (or was not running).</returns>
+    private async Task<bool> RunOnceAsync(string instanceId, CancellationToken cancellationToken)
     {
         var meta = await _history.GetEntityIfExistsAsync<TableEntity>(instanceId, "meta", cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!meta.HasValue || meta.Value!.GetString("Status") != "Running")
         {
-            return;
+            return true;
         }
 
         var steps = new List<TableEntity>();
@@ -209,6 +221,7 @@ public sealed partial class CheckpointedWorkflowRunner : IWorkflowStarter, IAsyn
             await FinishAsync(instanceId, outcome.Status, cancellationToken).ConfigureAwait(false);
             _failures.TryRemove(instanceId, out _);
             LogFinished(instanceId, outcome.Status);
+            return true;
         }
         catch (WorkflowSuspendedException suspended)
         {
@@ -222,6 +235,8 @@ public sealed partial class CheckpointedWorkflowRunner : IWorkflowStarter, IAsyn
             LogStepFailed(ex, instanceId, delay.TotalMilliseconds);
             _wakeAt[instanceId] = _time.GetUtcNow() + delay;
         }
+
+        return false;
     }
 
     private async Task FinishAsync(string instanceId, string status, CancellationToken cancellationToken)
