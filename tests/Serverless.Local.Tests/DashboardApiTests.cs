@@ -139,6 +139,23 @@ public sealed class DashboardApiTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DashboardSummary_AfterIngestion_ReportsLagAndBatchTimeFromThePipelineMetrics()
+    {
+        await IngestPortalAsync(Requests.PortalEvent("lag-1", "customer/L-1"));
+
+        var metrics = (await JsonAsync(await GetAsync("/api/dashboard/summary", Staff))).GetProperty("metrics");
+
+        Assert.Equal(60, metrics.GetProperty("windowSeconds").GetDouble());
+        foreach (var name in new[] { "lag", "batchDuration" })
+        {
+            var measured = metrics.GetProperty(name);
+            Assert.True(measured.GetProperty("count").GetInt32() >= 1, name + " has measurements");
+            Assert.InRange(measured.GetProperty("p50").GetDouble(), 0, measured.GetProperty("p99").GetDouble());
+            Assert.InRange(measured.GetProperty("p99").GetDouble(), 0, measured.GetProperty("max").GetDouble());
+        }
+    }
+
+    [Fact]
     public async Task DashboardQuarantine_AfterARejectedEvent_ShowsItsReasonAndViolationsButNotItsBody()
     {
         await IngestPortalAsync(Requests.PortalEvent("q-bad-1", "customer/Q-1", data: """{"path":"nope","secret_note":"do-not-show"}"""));

@@ -88,6 +88,8 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, ChromiumBrowse
         using var stopSending = new CancellationTokenSource();
         var sending = SendContinuouslyAsync(stopSending.Token);
         await page.WaitForFunctionAsync("n => Number(document.getElementById('total-stored').dataset.value) >= n", 400);
+        await page.WaitForFunctionAsync("() => Number(document.getElementById('metric-lag').dataset.count) > 0");
+        var lagShown = await page.TextContentAsync("#metric-lag");
         await stopSending.CancelAsync();
         var sent = await sending;
         await Runtime.Stream.WaitUntilDrainedAsync(new CancellationTokenSource(PageTimeout).Token);
@@ -100,6 +102,7 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, ChromiumBrowse
         var request = (await new PrivacyRequestStore(Table("privacyrequests"), TimeProvider.System).GetAsync(RequestKinds.Erasure, erasureId, CancellationToken.None))!;
 
         Assert.True(sent > 0);
+        Assert.Matches(@"^\d+(\.\d)? m?s / \d+(\.\d)? m?s$", lagShown);
         Assert.Equal(stats.Stored, storedInRaw + ErasedEvents);
         Assert.Equal(stats.Stored.ToString(CultureInfo.InvariantCulture), await PageEventuallyShowsAsync(page,
             "document.getElementById('total-stored').dataset.value", stats.Stored.ToString(CultureInfo.InvariantCulture)));

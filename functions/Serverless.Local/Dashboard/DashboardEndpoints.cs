@@ -24,16 +24,18 @@ internal static class DashboardEndpoints
             app.Services.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(1));
         app.Lifetime.ApplicationStarted.Register(sampler.Start);
         app.Lifetime.ApplicationStopping.Register(() => sampler.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        var metrics = new PipelineMetricsWindow(app.Services.GetRequiredService<TimeProvider>());
+        app.Lifetime.ApplicationStopped.Register(metrics.Dispose);
 
         var page = DashboardPage.Load();
         app.MapGet(PagePath, page.Write);
-        app.MapGet("/api/dashboard/summary", (HttpContext http, LocalRuntime runtime, TimeProvider time) => Summary(http, runtime, time, sampler));
+        app.MapGet("/api/dashboard/summary", (HttpContext http, LocalRuntime runtime, TimeProvider time) => Summary(http, runtime, time, sampler, metrics));
         app.MapGet("/api/dashboard/quarantine", QuarantineAsync);
         app.MapGet("/api/dashboard/customers/{tenant}/{**subject}", CustomerAsync);
         app.MapGet("/api/dashboard/privacy", PrivacyAsync);
     }
 
-    private static IResult Summary(HttpContext http, LocalRuntime runtime, TimeProvider time, ThroughputSampler sampler)
+    private static IResult Summary(HttpContext http, LocalRuntime runtime, TimeProvider time, ThroughputSampler sampler, PipelineMetricsWindow metrics)
     {
         if (DashboardAccess.Authorize(http, runtime, DashboardAccess.StaffRole, Caller.ComplianceRole).Refusal is { } refusal)
         {
@@ -55,6 +57,7 @@ internal static class DashboardEndpoints
             retries = stats.Retries,
             quarantinedByReason = ByReason(runtime),
             throughput = sampler.Samples,
+            metrics = metrics.Snapshot(),
         });
     }
 
