@@ -47,6 +47,11 @@ param eventHubPartitionCount int = 8
 @description('Days that the events hub keeps events.')
 param eventHubMessageRetentionInDays int = 7
 
+@minValue(1)
+@maxValue(40)
+@description('Throughput units of the Event Hubs namespace (each 1 MB/s or 1,000 events/s in); docs/capacity.md sizes them.')
+param eventHubThroughputUnits int = 1
+
 @minValue(40)
 @maxValue(1000)
 @description('Most instances the function app scales out to.')
@@ -202,6 +207,7 @@ module eventHubs 'app/eventhubs.bicep' = {
     consumerGroupName: 'processing'
     partitionCount: eventHubPartitionCount
     messageRetentionInDays: eventHubMessageRetentionInDays
+    capacity: eventHubThroughputUnits
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }

@@ -28,8 +28,8 @@ param partitionCount int = 8
 param messageRetentionInDays int = 7
 
 @minValue(1)
-@maxValue(20)
-@description('Throughput units of the namespace.')
+@maxValue(40)
+@description('Throughput units of the namespace (a Standard namespace takes up to 40).')
 param capacity int = 1
 
 @allowed([

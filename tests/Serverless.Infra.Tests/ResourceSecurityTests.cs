@@ -33,6 +33,16 @@ public sealed class ResourceSecurityTests(InfraFixture infra)
     }
 
     [Fact]
+    public void EventHub_Namespace_HasParameterizedThroughputUnits()
+    {
+        var ns = ArmTemplate.Single(infra.Main, "Microsoft.EventHub/namespaces");
+
+        Assert.Equal("[parameters('eventHubThroughputUnits')]", ArmTemplate.PassedValue(ns.Deployment!, "capacity")!.GetValue<string>());
+        Assert.Equal(1, infra.Main["parameters"]!["eventHubThroughputUnits"]!["defaultValue"]!.GetValue<int>());
+        Assert.Equal(40, infra.Main["parameters"]!["eventHubThroughputUnits"]!["maxValue"]!.GetValue<int>());
+    }
+
+    [Fact]
     public void EventHub_EventsHub_HasParameterizedPartitionsAndProcessingGroup()
     {
         var hub = ArmTemplate.Single(infra.Main, "Microsoft.EventHub/namespaces/eventhubs");
