@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Serverless.Pipeline.Storage;
+using Serverless.Pipeline.Views;
 
 namespace Serverless.Local.Dashboard;
 
@@ -16,20 +17,19 @@ public sealed record CustomerActivity(string Tenant, string Subject, long EventC
 /// </summary>
 internal static class CustomerEvents
 {
-    private const string ProfileRow = "profile";
-    private const string ActivityPrefix = "act|";
+    private const string ActivityPrefix = CustomerViewWriter.ActivityRowPrefix;
 
     public static async Task<CustomerActivity?> ReadAsync(TableClient customers, string tenant, string subject, int limit, CancellationToken cancellationToken)
     {
         var partition = TableKeys.Customer(tenant, subject);
-        var profile = await customers.GetEntityIfExistsAsync<TableEntity>(partition, ProfileRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var profile = await customers.GetEntityIfExistsAsync<TableEntity>(partition, CustomerViewWriter.ProfileRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!profile.HasValue || profile.Value is null)
         {
             return null;
         }
 
         // '}' follows '|' in ordinal order, so the range holds exactly the activity rows.
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {ActivityPrefix} and RowKey lt {"act}"}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {ActivityPrefix} and RowKey lt {ActivityPrefix[..^1] + "}"}");
         var events = new List<CustomerEvent>();
         await foreach (var row in customers.QueryAsync<TableEntity>(filter, maxPerPage: limit, cancellationToken: cancellationToken).ConfigureAwait(false))
         {

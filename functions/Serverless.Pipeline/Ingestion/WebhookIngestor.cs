@@ -29,16 +29,16 @@ public sealed partial class WebhookIngestor
     public async Task<IngestResponse> IngestAsync(IngestRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var tenant = _sources.TryGetValue(request.Source, out var known) ? known.Options.Tenant : null;
-        using var telemetry = IngestTelemetry.Start(request.Source, tenant);
-        var response = await IngestCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        var source = _sources.GetValueOrDefault(request.Source);
+        using var telemetry = IngestTelemetry.Start(request.Source, source?.Options.Tenant);
+        var response = await IngestCoreAsync(request, source, cancellationToken).ConfigureAwait(false);
         telemetry.Complete(response);
         return response;
     }
 
-    private async Task<IngestResponse> IngestCoreAsync(IngestRequest request, CancellationToken cancellationToken)
+    private async Task<IngestResponse> IngestCoreAsync(IngestRequest request, ConfiguredSource? source, CancellationToken cancellationToken)
     {
-        if (!_sources.TryGetValue(request.Source, out var source))
+        if (source is null)
         {
             return IngestResponse.From(Problem.Of(404, "unknown-source", "Unknown source", $"No webhook source named '{request.Source}' is configured."));
         }

@@ -1,6 +1,5 @@
 using Azure.Data.Tables;
 using Serverless.Pipeline.Privacy;
-using Serverless.Pipeline.Privacy.Suppression;
 using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Views;
 
@@ -80,9 +79,5 @@ internal sealed class CustomerHistory
 
     /// <summary>The identity-index rows (partition and row keys) that tie the customer's emails and phones to it.</summary>
     public HashSet<(string PartitionKey, string RowKey)> IdentityRows(Pseudonymizer pseudonymizer) =>
-        _events
-            .Select(e => SubjectKeys.Of(pseudonymizer, Tenant, Subject, e.Prepared.Contact))
-            .SelectMany(k => k.All().Where(x => x.Kind != SubjectKeys.SubjectKind))
-            .Select(k => (IdentityIndex.PartitionKey(Tenant, k.Kind, k.Key), TableKeys.Escape(Subject)))
-            .ToHashSet();
+        IdentityIndex.Rows(pseudonymizer, Tenant, Subject, _events.Select(e => e.Prepared.Contact));
 }

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Serverless.Pipeline.Privacy;
 using Serverless.Pipeline.Privacy.Suppression;
 using Serverless.Pipeline.Storage;
+using Serverless.Pipeline.Validation;
 
 namespace Serverless.Pipeline.Views;
 
@@ -24,18 +25,23 @@ public sealed class IdentityIndex
     public async Task RecordAsync(SubjectBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var keys = batch.Events
-            .Select(e => SubjectKeys.Of(_pseudonymizer, batch.Tenant, batch.Subject, e.Contact))
-            .SelectMany(k => k.All().Where(x => x.Kind != SubjectKeys.SubjectKind))
-            .Distinct();
-        foreach (var (kind, key) in keys)
+        foreach (var (partitionKey, rowKey) in Rows(_pseudonymizer, batch.Tenant, batch.Subject, batch.Events.Select(e => e.Contact)))
         {
-            await _table.UpsertEntityAsync(new TableEntity(PartitionKey(batch.Tenant, kind, key), TableKeys.Escape(batch.Subject))
+            await _table.UpsertEntityAsync(new TableEntity(partitionKey, rowKey)
             {
                 ["Subject"] = batch.Subject,
             }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The rows (partition and row keys) that tie a customer's emails and phones, as events gave them, to the customer.</summary>
+    internal static HashSet<(string PartitionKey, string RowKey)> Rows(Pseudonymizer pseudonymizer, string tenant, string subject,
+        IEnumerable<IReadOnlyDictionary<ContactField, string>> contacts) =>
+        contacts
+            .Select(contact => SubjectKeys.Of(pseudonymizer, tenant, subject, contact))
+            .SelectMany(k => k.All().Where(x => x.Kind != SubjectKeys.SubjectKind))
+            .Select(k => (PartitionKey(tenant, k.Kind, k.Key), TableKeys.Escape(subject)))
+            .ToHashSet();
 
     public async Task<IReadOnlyList<string>> FindSubjectsAsync(string tenant, SubjectKeys keys, CancellationToken cancellationToken)
     {
