@@ -254,21 +254,21 @@ public sealed partial class BatchProcessor
     private async Task QuarantinePoisonAsync(List<(PreparedEvent Event, Violation Why)> poisoned, List<(int Index, PreparedEvent Event)> stored,
         List<(int Index, RejectedEvent Event)> rejected, EventOutcome[] outcomes, Func<string, string> blobName, CancellationToken cancellationToken)
     {
-        var poisonSet = poisoned.Select(p => p.Event).ToHashSet(ReferenceEqualityComparer.Instance);
-        foreach (var (index, prepared) in stored.Where(s => poisonSet.Contains(s.Event)))
+        var why = poisoned.ToDictionary<(PreparedEvent Event, Violation Why), PreparedEvent, Violation>(p => p.Event, p => p.Why, ReferenceEqualityComparer.Instance);
+        foreach (var (index, prepared) in stored.Where(s => why.ContainsKey(s.Event)))
         {
-            var why = poisoned.First(p => ReferenceEquals(p.Event, prepared)).Why;
-            var rejection = new Rejection(RejectionReason.PoisonEvent, [why]);
-            rejected.Add((index, new RejectedEvent(prepared.Incoming, rejection, prepared.Event)));
+            rejected.Add((index, new RejectedEvent(prepared.Incoming, new Rejection(RejectionReason.PoisonEvent, [why[prepared]]), prepared.Event)));
             outcomes[index] = new EventOutcome(index, EventDisposition.Quarantined, prepared.Event.Id, RejectionReason.PoisonEvent);
             await _ledger.ReleaseAsync(new EventClaim(prepared.Event.Tenant, prepared.Event.Id, prepared.Incoming.Position), cancellationToken).ConfigureAwait(false);
             LogPoison(prepared.Event.Tenant, prepared.Incoming.Position.PartitionId, prepared.Incoming.Position.SequenceNumber);
         }
 
-        stored.RemoveAll(s => poisonSet.Contains(s.Event));
+        stored.RemoveAll(s => why.ContainsKey(s.Event));
+
+        // The index row names the quarantine blob with all the customer's events in it, those rejected before included.
         foreach (var subject in poisoned.Select(p => (p.Event.Event.Tenant, p.Event.Event.Subject)).Distinct())
         {
-            var count = poisoned.Count(p => (p.Event.Event.Tenant, p.Event.Event.Subject) == subject);
+            var count = rejected.Count(r => r.Event.Event is { } e && (e.Tenant, e.Subject) == subject);
             var reference = new BlobRef(_storage.Names.QuarantineContainer, blobName(subject.Tenant), count);
             await _customers.WriteAsync(new SubjectBatch(subject.Tenant, subject.Subject, [], [reference]), cancellationToken).ConfigureAwait(false);
         }

@@ -88,6 +88,25 @@ public sealed class PoisonEventTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ProcessAsync_PoisonAndInvalidEventOfOneCustomer_IndexCountsBothInTheQuarantineBlob()
+    {
+        var (fault, arm) = RefuseViewsOf(PoisonId);
+        var harness = await HarnessAsync(azurite, fault, arm);
+        var batch = TestEvents.Batch("4", 700,
+            TestEvents.PageViewed("evt-good-1", Subject),
+            TestEvents.PageViewed(PoisonId, Subject, "2026-11-21T10:01:00Z"),
+            TestEvents.CloudEvent("evt-invalid-1", "com.example.portal.page_viewed", Subject, """{"path":42}"""));
+
+        var result = await harness.Processor.ProcessAsync(batch, CancellationToken.None);
+
+        Assert.Equal((1, 2), (result.Stored, result.Quarantined));
+        var storage = harness.Services.Storage;
+        var index = (await harness.EntitiesAsync(storage.Customers)).Single(r => r.PartitionKey == TableKeys.Customer(TestEvents.Tenant, Subject)
+            && r.RowKey.StartsWith(SubjectIndex.Prefix, StringComparison.Ordinal) && r.GetString("Container") == storage.Names.QuarantineContainer);
+        Assert.Equal(2, index.GetInt32("Events"));
+    }
+
+    [Fact]
     public async Task ProcessAsync_PoisonBatchRedelivered_LeavesTheSameState()
     {
         var (fault, arm) = RefuseViewsOf(PoisonId);
