@@ -27,6 +27,7 @@ public static class PipelineRegistration
         // Pipeline:PseudonymizationKey is a Key Vault reference in Azure; the platform resolves it before the app reads it.
         services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.SectionName));
         services.AddSingleton<PipelineProvider>();
+        services.AddSingleton<Triggers.BatchRetry>();
 
         // The privacy activities and API over the same pipeline; the Durable extension registers itself.
         services.AddSingleton<PrivacyServices>();

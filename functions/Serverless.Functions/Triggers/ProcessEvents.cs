@@ -1,7 +1,5 @@
-using Azure.Messaging.EventHubs;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Functions.Hosting;
-using Serverless.Pipeline.Events;
 
 namespace Serverless.Functions.Triggers;
 
@@ -9,40 +7,37 @@ namespace Serverless.Functions.Triggers;
 public sealed class ProcessEvents
 {
     private readonly PipelineProvider _pipeline;
+    private readonly BatchRetry _retry;
 
-    public ProcessEvents(PipelineProvider pipeline)
+    public ProcessEvents(PipelineProvider pipeline, BatchRetry retry)
     {
         _pipeline = pipeline;
+        _retry = retry;
     }
 
     /// <remarks>
-    /// Exceptions are not caught. The trigger writes the partition's checkpoint only after the invocation returns,
-    /// retries included, so a failed batch is never marked done while it is being retried, and an instance that dies
-    /// mid-batch leaves no checkpoint: the batch is delivered again from the last one. Every write the processor makes is
-    /// idempotent, so a re-run after a partial failure leaves exactly the state of one clean run. Bad and poison events do not
-    /// throw (they are quarantined), so what throws is infrastructure: storage, Key Vault, the network. The trigger
-    /// checkpoints a failed invocation once its retries are exhausted, so the retries never run out (-1): a partition
-    /// waits for storage to come back rather than skip events.
+    /// The parameters are those both the 5.x and the 6.x Event Hubs worker extensions bind: the bodies as strings (the
+    /// pipeline's events are UTF-8 JSON CloudEvents) and the binding-data arrays, matched by name. The partition comes from
+    /// the partition context in the binding data. Failures are retried here until they pass (<see cref="BatchRetry"/>):
+    /// the trigger checkpoints after the invocation returns, so a failed batch must not return. Bad and poison events do
+    /// not throw (they are quarantined); what throws is infrastructure: storage, Key Vault, the network, a role.
     /// </remarks>
     [Function(nameof(ProcessEvents))]
-    [ExponentialBackoffRetry(-1, "00:00:05", "00:05:00")]
     public async Task RunAsync(
         [EventHubTrigger("%EventHubName%", Connection = "EventHubConnection", ConsumerGroup = "%EventHubConsumerGroup%", IsBatched = true)]
-        EventData[] events,
+        string[] events,
+        long[] sequenceNumberArray,
+        DateTime[] enqueuedTimeUtcArray,
         FunctionContext context,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(context);
         var partitionId = TriggerPartition.IdFrom(context.BindingContext.BindingData);
-        var batch = new IncomingEvent[events.Length];
-        for (var i = 0; i < events.Length; i++)
+        var batch = EventHubBatch.ToIncoming(partitionId, events, sequenceNumberArray, enqueuedTimeUtcArray);
+        await _retry.RunAsync(partitionId, async ct =>
         {
-            var data = events[i];
-            batch[i] = new IncomingEvent(data.EventBody.ToMemory(), new StreamPosition(partitionId, data.SequenceNumber), data.EnqueuedTime);
-        }
-
-        var pipeline = await _pipeline.GetServicesAsync(cancellationToken).ConfigureAwait(false);
-        await pipeline.Processor.ProcessAsync(batch, cancellationToken).ConfigureAwait(false);
+            var pipeline = await _pipeline.GetServicesAsync(ct).ConfigureAwait(false);
+            await pipeline.Processor.ProcessAsync(batch, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 }
