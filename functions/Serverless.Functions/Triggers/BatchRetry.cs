@@ -13,6 +13,9 @@ namespace Serverless.Functions.Triggers;
 /// Retrying inside the function, not with a retry attribute: the 5.x worker extension refuses function-level retry on
 /// the Event Hubs trigger, and a retry policy with a bounded count would checkpoint the batch once it ran out. Every
 /// write of the pipeline is idempotent, so a batch run again after a partial failure leaves the state of one clean run.
+/// The host's extension (5.4.0 and later) does not checkpoint when the listener, the host or partition ownership
+/// cancelled the invocation, and host.json sets no function timeout (-1) so that a long outage is never cut short by a
+/// timeout that would end the invocation as an ordinary failure, which is checkpointed.
 /// </remarks>
 public sealed partial class BatchRetry
 {

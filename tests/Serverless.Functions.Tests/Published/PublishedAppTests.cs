@@ -193,6 +193,15 @@ public sealed partial class PublishedAppTests(PublishedAppFixture app)
     }
 
     [Fact]
+    public void HostJson_FunctionTimeout_IsUnboundedSoARetriedBatchIsNeverTimedOutAndCheckpointed()
+    {
+        // ProcessEvents retries a failed batch until it passes; a timeout would end the invocation as failed, and the
+        // trigger checkpoints a failed invocation unless the host is stopping. Flex Consumption allows -1 (unbounded);
+        // HTTP responses stay bounded by the platform's 230 s regardless.
+        Assert.Equal("-1", app.Host["functionTimeout"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void WorkerConfig_RunsTheAppAssemblyWithWorkerIndexing()
     {
         var description = app.WorkerConfig["description"]!;
