@@ -5,14 +5,52 @@ Blob and Table storage, with Key Vault, monitoring and alerts. Every connection 
 holds or outputs a key. Deployed by `azd up`.'''
 
 import { webhookSecretReference } from './app/api.bicep'
+import { storageSkuName } from './app/regions.bicep'
 
 @minLength(1)
 @maxLength(64)
 @description('Name of the azd environment; it names the resource group and seeds the unique resource token.')
 param environmentName string
 
+// The regions that offer Flex Consumption. Source: Microsoft Learn, "Azure Functions Flex Consumption plan hosting",
+// supported regions (`az functionapp list-flexconsumption-locations`), as published in mid-2025; canary (EUAP) regions
+// left out. Extend the list when Microsoft adds regions; a region with availability zones also goes into
+// zoneRedundantRegions (app/regions.bicep).
 @minLength(1)
-@description('Primary location of every resource.')
+@description('Primary location of every resource: a region that offers Flex Consumption.')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
 @metadata({
   azd: {
     type: 'location'
@@ -20,22 +58,18 @@ param environmentName string
 })
 param location string
 
-@description('Object id of the deploying user (azd passes AZURE_PRINCIPAL_ID). It gets data roles to run locally and to set the secrets; empty for none.')
+@description('Object id of the deploying principal (azd passes AZURE_PRINCIPAL_ID). It gets data roles to run locally and to set the secrets; empty for none.')
 param principalId string = ''
+
+@allowed([
+  'User'
+  'ServicePrincipal'
+])
+@description('Kind of the deploying principal (AZURE_PRINCIPAL_TYPE): User, or ServicePrincipal when a CI pipeline runs azd signed in as a service principal.')
+param principalType string = 'User'
 
 @description('Email address that receives the alerts; empty for none.')
 param alertEmailAddress string = ''
-
-@allowed([
-  'Standard_LRS'
-  'Standard_ZRS'
-  'Standard_GRS'
-  'Standard_GZRS'
-  'Standard_RAGRS'
-  'Standard_RAGZRS'
-])
-@description('Redundancy of the storage account.')
-param storageSkuName string = 'Standard_ZRS'
 
 @minValue(1)
 @maxValue(32)
@@ -86,6 +120,9 @@ param exportRetentionDays int = 7
 @description('Days that each blob of the audit container stays immutable.')
 param auditImmutabilityDays int = 2555
 
+@description('Set (AUDIT_IMMUTABILITY_LOCKED=true) once an operator has locked the audit container\'s retention policy: the template then stops writing the policy, which ARM refuses for a locked one. docs/deploy.md.')
+param auditImmutabilityLocked bool = false
+
 @minValue(30)
 @maxValue(730)
 @description('Days that Log Analytics keeps logs.')
@@ -95,8 +132,11 @@ param logRetentionInDays int = 30
   'Enabled'
   'Disabled'
 ])
-@description('Whether the key vault accepts traffic from public networks (the Flex Consumption app needs it unless it is put in a virtual network).')
+@description('Whether the key vault accepts traffic from public networks (the Flex Consumption app needs it unless it is put in a virtual network); with vnetEnabled it is always Disabled.')
 param keyVaultPublicNetworkAccess string = 'Enabled'
+
+@description('Put the app in a virtual network (VNET_ENABLED): private endpoints for both storage accounts, Event Hubs and Key Vault, whose public network access is then disabled.')
+param vnetEnabled bool = false
 
 @minValue(0)
 @description('Alert when more events than this are quarantined within 15 minutes.')
@@ -125,6 +165,8 @@ var names = {
   logAnalytics: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
   applicationInsights: '${abbrs.insightsComponents}${resourceToken}'
   storage: '${abbrs.storageStorageAccounts}${resourceToken}'
+  hostStorage: '${abbrs.storageStorageAccounts}host${resourceToken}'
+  virtualNetwork: '${abbrs.networkVirtualNetworks}${resourceToken}'
   eventHubsNamespace: '${abbrs.eventHubNamespaces}${resourceToken}'
   keyVault: '${abbrs.keyVaultVaults}${resourceToken}'
   plan: '${abbrs.webServerFarms}${resourceToken}'
@@ -133,6 +175,10 @@ var names = {
   alertPrefix: '${abbrs.insightsScheduledQueryRules}${resourceToken}-'
 }
 var eventHubName = 'events'
+// Zone-redundant where the region has availability zones, locally redundant elsewhere (app/regions.bicep).
+var storageSku = storageSkuName(location)
+// With the virtual network, the data services are reached on their private endpoints only.
+var dataPublicNetworkAccess = vnetEnabled ? 'Disabled' : 'Enabled'
 var tags = {
   'azd-env-name': environmentName
 }
@@ -186,12 +232,27 @@ module storage 'app/storage.bicep' = {
     name: names.storage
     location: location
     tags: tags
-    skuName: storageSkuName
+    skuName: storageSku
+    publicNetworkAccess: dataPublicNetworkAccess
     rawCoolAfterDays: rawCoolAfterDays
     rawRetentionDays: rawRetentionDays
     quarantineRetentionDays: quarantineRetentionDays
     exportRetentionDays: exportRetentionDays
     auditImmutabilityDays: auditImmutabilityDays
+    auditImmutabilityLocked: auditImmutabilityLocked
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+  }
+}
+
+module hostStorage 'app/hoststorage.bicep' = {
+  name: 'hoststorage'
+  scope: rg
+  params: {
+    name: names.hostStorage
+    location: location
+    tags: tags
+    skuName: storageSku
+    publicNetworkAccess: dataPublicNetworkAccess
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }
@@ -208,6 +269,7 @@ module eventHubs 'app/eventhubs.bicep' = {
     partitionCount: eventHubPartitionCount
     messageRetentionInDays: eventHubMessageRetentionInDays
     capacity: eventHubThroughputUnits
+    publicNetworkAccess: dataPublicNetworkAccess
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }
@@ -219,8 +281,22 @@ module keyVault 'app/keyvault.bicep' = {
     name: names.keyVault
     location: location
     tags: tags
-    publicNetworkAccess: keyVaultPublicNetworkAccess
+    publicNetworkAccess: vnetEnabled ? 'Disabled' : keyVaultPublicNetworkAccess
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+  }
+}
+
+module network 'app/network.bicep' = if (vnetEnabled) {
+  name: 'network'
+  scope: rg
+  params: {
+    name: names.virtualNetwork
+    location: location
+    tags: tags
+    dataStorageAccountId: storage.outputs.id
+    hostStorageAccountId: hostStorage.outputs.id
+    eventHubsNamespaceId: eventHubs.outputs.namespaceId
+    keyVaultId: keyVault.outputs.id
   }
 }
 
@@ -230,7 +306,9 @@ module roles 'app/rbac.bicep' = {
   params: {
     appIdentityName: names.identity
     userPrincipalId: principalId
+    userPrincipalType: principalType
     storageAccountName: names.storage
+    hostStorageAccountName: names.hostStorage
     eventHubsNamespaceName: names.eventHubsNamespace
     eventHubName: eventHubName
     keyVaultName: names.keyVault
@@ -240,6 +318,7 @@ module roles 'app/rbac.bicep' = {
   dependsOn: [
     identity
     storage
+    hostStorage
     eventHubs
     keyVault
     monitoring
@@ -258,9 +337,11 @@ module api 'app/api.bicep' = {
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
     storageBlobEndpoint: storage.outputs.blobEndpoint
-    storageQueueEndpoint: storage.outputs.queueEndpoint
     storageTableEndpoint: storage.outputs.tableEndpoint
-    deploymentContainerName: storage.outputs.deploymentContainerName
+    hostStorageBlobEndpoint: hostStorage.outputs.blobEndpoint
+    hostStorageQueueEndpoint: hostStorage.outputs.queueEndpoint
+    hostStorageTableEndpoint: hostStorage.outputs.tableEndpoint
+    deploymentContainerName: hostStorage.outputs.deploymentContainerName
     eventHubsFullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace
     eventHubName: eventHubs.outputs.eventHubName
     eventHubConsumerGroup: eventHubs.outputs.consumerGroupName
@@ -274,9 +355,11 @@ module api 'app/api.bicep' = {
     runtimeVersion: '10.0'
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    virtualNetworkSubnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
-  // The identity holds its data roles before the host starts and resolves its Key Vault references.
+  // The identity holds its data roles before the host starts and resolves its Key Vault references (and, with the
+  // virtual network, the private endpoints exist: the reference to the network module's output waits for them).
   dependsOn: [
     roles
   ]
@@ -309,6 +392,7 @@ output SERVICE_API_URI string = api.outputs.uri
 output STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 output STORAGE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
+output HOST_STORAGE_ACCOUNT_NAME string = hostStorage.outputs.name
 output EVENTHUBS_NAMESPACE string = eventHubs.outputs.namespaceName
 output EVENTHUBS_FULLY_QUALIFIED_NAMESPACE string = eventHubs.outputs.fullyQualifiedNamespace
 output EVENTHUB_NAME string = eventHubs.outputs.eventHubName

@@ -23,16 +23,22 @@ param identityId string
 @description('Client id of the user-assigned identity, for the settings that select it.')
 param identityClientId string
 
-@description('Blob endpoint of the storage account (ends with a slash).')
+@description('Blob endpoint of the customer-data storage account, which the pipeline writes (ends with a slash).')
 param storageBlobEndpoint string
 
-@description('Queue endpoint of the storage account (ends with a slash).')
-param storageQueueEndpoint string
-
-@description('Table endpoint of the storage account (ends with a slash).')
+@description('Table endpoint of the customer-data storage account, which the pipeline writes (ends with a slash).')
 param storageTableEndpoint string
 
-@description('Blob container that receives the deployment package.')
+@description('Blob endpoint of the Functions host storage account, AzureWebJobsStorage (ends with a slash).')
+param hostStorageBlobEndpoint string
+
+@description('Queue endpoint of the Functions host storage account, AzureWebJobsStorage (ends with a slash).')
+param hostStorageQueueEndpoint string
+
+@description('Table endpoint of the Functions host storage account, AzureWebJobsStorage (ends with a slash).')
+param hostStorageTableEndpoint string
+
+@description('Blob container of the host storage account that receives the deployment package.')
 param deploymentContainerName string
 
 @description('Fully qualified host name of the Event Hubs namespace.')
@@ -86,6 +92,14 @@ param maximumInstanceCount int = 100
 @description('Memory of each instance, in MB.')
 param instanceMemoryMB int = 2048
 
+@minValue(1)
+@maxValue(20)
+@description('Always-ready instances of the durable group (orchestrators, activities and entities), so that Durable work is picked up without a cold start, as Microsoft recommends for Durable Functions on Flex Consumption.')
+param durableAlwaysReadyInstanceCount int = 1
+
+@description('Resource id of the subnet the app sends its outbound traffic through (delegated to Microsoft.App/environments); empty for none.')
+param virtualNetworkSubnetId string = ''
+
 @description('Resource id of the Log Analytics workspace that receives the diagnostics.')
 param logAnalyticsWorkspaceId string
 
@@ -103,6 +117,8 @@ type webhookSecretReference = {
 }
 
 // Identity-based connections only: no connection string, account key or shared access signature anywhere.
+// AzureWebJobsStorage (host state: leases, Event Hubs checkpoints, the Durable task hub) is the host account;
+// Pipeline__Storage* (customer data) is the data account.
 var baseSettings = [
   {
     name: 'AzureWebJobsStorage__credential'
@@ -114,15 +130,15 @@ var baseSettings = [
   }
   {
     name: 'AzureWebJobsStorage__blobServiceUri'
-    value: storageBlobEndpoint
+    value: hostStorageBlobEndpoint
   }
   {
     name: 'AzureWebJobsStorage__queueServiceUri'
-    value: storageQueueEndpoint
+    value: hostStorageQueueEndpoint
   }
   {
     name: 'AzureWebJobsStorage__tableServiceUri'
-    value: storageTableEndpoint
+    value: hostStorageTableEndpoint
   }
   {
     name: 'EventHubConnection__fullyQualifiedNamespace'
@@ -215,10 +231,15 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
     clientAffinityEnabled: false
     // Key Vault references are resolved with the user-assigned identity, which holds Key Vault Secrets User.
     keyVaultReferenceIdentity: identityId
+    // In the virtual network (network.bicep) when a subnet is given; Flex Consumption then sends the app's outbound
+    // traffic through it, so storage, Event Hubs and Key Vault are reached on their private endpoints.
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
+    // Only what Flex Consumption honours: no ftpsState (Flex has no FTP; basic publishing is disabled below), no
+    // alwaysOn, use32BitWorkerProcess, linuxFxVersion, netFrameworkVersion or other stack versions (functionAppConfig
+    // .runtime), no functionAppScaleLimit or preWarmedInstanceCount (functionAppConfig.scaleAndConcurrency).
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
       http20Enabled: true
       appSettings: concat(baseSettings, webhookSecretSettings, extraSettings)
     }
@@ -226,7 +247,7 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       deployment: {
         storage: {
           type: 'blobContainer'
-          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          value: '${hostStorageBlobEndpoint}${deploymentContainerName}'
           authentication: {
             type: 'UserAssignedIdentity'
             userAssignedIdentityResourceId: identityId
@@ -236,6 +257,14 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
+        // Durable Functions on Flex Consumption: one instance of the durable group is always ready, so orchestrations
+        // and timers are picked up at once (with host.json's maxQueuePollingInterval of one second).
+        alwaysReady: [
+          {
+            name: 'durable'
+            instanceCount: durableAlwaysReadyInstanceCount
+          }
+        ]
       }
       runtime: {
         name: runtimeName

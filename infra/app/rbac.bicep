@@ -4,11 +4,21 @@ roles only; the deploying user (optional) gets data roles for local runs and to 
 @description('Name of the function app user-assigned identity.')
 param appIdentityName string
 
-@description('Object id of the deploying user; empty for none.')
+@description('Object id of the deploying principal; empty for none.')
 param userPrincipalId string = ''
 
-@description('Name of the storage account.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+])
+@description('Kind of the deploying principal: a user, or a service principal (a CI pipeline signed in to azd).')
+param userPrincipalType string = 'User'
+
+@description('Name of the customer-data storage account.')
 param storageAccountName string
+
+@description('Name of the Functions host storage account (AzureWebJobsStorage).')
+param hostStorageAccountName string
 
 @description('Name of the Event Hubs namespace.')
 param eventHubsNamespaceName string
@@ -24,7 +34,7 @@ param applicationInsightsName string
 
 // Built-in role definition ids (the same in every tenant).
 var roles = {
-  // Functions host (AzureWebJobsStorage: leases, keys blobs) and Flex deployment package: blob read/write/delete.
+  // Functions host (AzureWebJobsStorage: leases, keys blobs, checkpoints, Durable) and Flex deployment package.
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
@@ -45,6 +55,10 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
 }
 
+resource hostStorage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
+  name: hostStorageAccountName
+}
+
 resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' existing = {
   name: eventHubsNamespaceName
 
@@ -63,9 +77,12 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
 
 // The app identity. Names use its resource id, known when the deployment starts (its principal id is not).
 
-resource appBlob 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, appIdentity.id, roles.storageBlobDataOwner)
-  scope: storage
+// On the host account: what the Functions host, the Event Hubs checkpoints and the Durable task hub need (blobs with
+// leases, queues, tables), and the Flex deployment package.
+
+resource appHostBlob 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(hostStorage.id, appIdentity.id, roles.storageBlobDataOwner)
+  scope: hostStorage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
     principalId: appIdentity.properties.principalId
@@ -73,13 +90,42 @@ resource appBlob 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-resource appQueue 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, appIdentity.id, roles.storageQueueDataContributor)
-  scope: storage
+resource appHostQueue 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(hostStorage.id, appIdentity.id, roles.storageQueueDataContributor)
+  scope: hostStorage
   properties: {
     roleDefinitionId: subscriptionResourceId(
       'Microsoft.Authorization/roleDefinitions',
       roles.storageQueueDataContributor
+    )
+    principalId: appIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource appHostTable 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(hostStorage.id, appIdentity.id, roles.storageTableDataContributor)
+  scope: hostStorage
+  properties: {
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      roles.storageTableDataContributor
+    )
+    principalId: appIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// On the data account: the pipeline reads and writes blobs (it creates missing containers) and tables; it uses no
+// queue there, and nothing it does needs more than Contributor.
+
+resource appBlob 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, appIdentity.id, roles.storageBlobDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      roles.storageBlobDataContributor
     )
     principalId: appIdentity.properties.principalId
     principalType: 'ServicePrincipal'
@@ -142,7 +188,8 @@ resource appTelemetry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-// The deploying user, when azd passes one: data access for local runs and to set the secrets.
+// The deploying principal, when azd passes one (AZURE_PRINCIPAL_ID, of the kind AZURE_PRINCIPAL_TYPE): data access
+// for local runs and to set the secrets.
 
 resource userBlob 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(userPrincipalId)) {
   name: guid(storage.id, userPrincipalId, roles.storageBlobDataContributor)
@@ -153,20 +200,7 @@ resource userBlob 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!em
       roles.storageBlobDataContributor
     )
     principalId: userPrincipalId
-    principalType: 'User'
-  }
-}
-
-resource userQueue 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(userPrincipalId)) {
-  name: guid(storage.id, userPrincipalId, roles.storageQueueDataContributor)
-  scope: storage
-  properties: {
-    roleDefinitionId: subscriptionResourceId(
-      'Microsoft.Authorization/roleDefinitions',
-      roles.storageQueueDataContributor
-    )
-    principalId: userPrincipalId
-    principalType: 'User'
+    principalType: userPrincipalType
   }
 }
 
@@ -179,7 +213,7 @@ resource userTable 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!e
       roles.storageTableDataContributor
     )
     principalId: userPrincipalId
-    principalType: 'User'
+    principalType: userPrincipalType
   }
 }
 
@@ -189,7 +223,7 @@ resource userEventHubs 'Microsoft.Authorization/roleAssignments@2022-04-01' = if
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.eventHubsDataOwner)
     principalId: userPrincipalId
-    principalType: 'User'
+    principalType: userPrincipalType
   }
 }
 
@@ -199,6 +233,6 @@ resource userSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
     principalId: userPrincipalId
-    principalType: 'User'
+    principalType: userPrincipalType
   }
 }

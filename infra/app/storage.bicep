@@ -1,4 +1,6 @@
-metadata description = 'The storage account of the pipeline and of the Functions host: Entra ID only (no shared keys), versioned blobs, an immutable audit container, lifecycle retention and diagnostics.'
+metadata description = '''The customer-data storage account of the pipeline (raw archive, quarantine, exports, views, audit):
+Entra ID only (no shared keys), versioned blobs, an immutable audit container, lifecycle retention and diagnostics.
+The Functions host keeps its own state in another account (hoststorage.bicep).'''
 
 @minLength(3)
 @maxLength(24)
@@ -26,7 +28,7 @@ param skuName string = 'Standard_ZRS'
   'Enabled'
   'Disabled'
 ])
-@description('Whether the storage endpoints accept traffic from public networks (the Flex Consumption app reaches them over the internet unless it is put in a virtual network).')
+@description('Whether the storage endpoints accept traffic from public networks (the Flex Consumption app reaches them over the internet unless it is put in a virtual network, network.bicep).')
 param publicNetworkAccess string = 'Enabled'
 
 @minValue(1)
@@ -55,20 +57,20 @@ param exportRetentionDays int = 7
 @description('Days that each blob of the audit container stays immutable (write once, read many) after it is written.')
 param auditImmutabilityDays int = 2555
 
+@description('Whether an operator has locked the audit container\'s retention policy. While false the template writes the (unlocked) policy; once true it leaves the policy alone, because ARM refuses to write a locked one again.')
+param auditImmutabilityLocked bool = false
+
 @description('Resource id of the Log Analytics workspace that receives the diagnostics.')
 param logAnalyticsWorkspaceId string
 
-@description('Name of the blob container that receives the Flex Consumption deployment package.')
-param deploymentContainerName string = 'deploymentpackage'
-
 // Exactly what the pipeline writes (functions/Serverless.Pipeline/Storage/StorageNames.cs, without a storage prefix),
 // so the app's identity never has to create one at start-up. The audit container is declared on its own below: it is
-// immutable. The Durable task hub (PipelineHub, host.json) creates its own tables, queues and containers in this account.
+// immutable. The Functions host's state (deployment package, Event Hubs checkpoints, the Durable task hub PipelineHub)
+// is in the host account, not here.
 var dataContainerNames = [
   'raw'
   'quarantine'
   'exports'
-  deploymentContainerName
 ]
 
 var tableNames = [
@@ -102,7 +104,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
     publicNetworkAccess: publicNetworkAccess
     networkAcls: {
       bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      defaultAction: publicNetworkAccess == 'Enabled' ? 'Allow' : 'Deny'
     }
     encryption: {
       keySource: 'Microsoft.Storage'
@@ -163,9 +165,13 @@ resource auditContainer 'Microsoft.Storage/storageAccounts/blobServices/containe
   }
 }
 
-// Time-based retention (WORM) on the audit container. It is created unlocked so that an operator can review it and
-// then lock it (a locked policy can only be extended). Append blobs may still grow, which audit logs need.
-resource auditImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2025-01-01' = {
+// Time-based retention (WORM) on the audit container; append blobs may still grow, which audit logs need.
+// Re-provisioning: the template writes the policy unlocked, and writing an unlocked policy again (same or other values)
+// succeeds, so `azd provision` can run any number of times. Locking is an operator's step outside the template
+// (`az storage container immutability-policy lock`, docs/deploy.md): a locked policy can only be extended, and ARM
+// refuses to write it again. So, once locked, the operator sets AUDIT_IMMUTABILITY_LOCKED=true (auditImmutabilityLocked)
+// and the template stops declaring the policy: an incremental deployment leaves the locked policy as it is.
+resource auditImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2025-01-01' = if (!auditImmutabilityLocked) {
   parent: auditContainer
   name: 'default'
   properties: {
@@ -185,11 +191,6 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-01-
     name: tableName
   }
 ]
-
-resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2025-01-01' = {
-  parent: storage
-  name: 'default'
-}
 
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-01-01' = {
   parent: storage
@@ -340,26 +341,6 @@ resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-prev
   }
 }
 
-resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
-  name: 'to-log-analytics'
-  scope: queueService
-  properties: {
-    workspaceId: logAnalyticsWorkspaceId
-    logs: [
-      {
-        categoryGroup: 'allLogs'
-        enabled: true
-      }
-    ]
-    metrics: [
-      {
-        category: 'Transaction'
-        enabled: true
-      }
-    ]
-  }
-}
-
 @description('Name of the storage account.')
 output name string = storage.name
 
@@ -369,11 +350,5 @@ output id string = storage.id
 @description('Blob service endpoint.')
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
 
-@description('Queue service endpoint.')
-output queueEndpoint string = storage.properties.primaryEndpoints.queue
-
 @description('Table service endpoint.')
 output tableEndpoint string = storage.properties.primaryEndpoints.table
-
-@description('Name of the container that receives the deployment package.')
-output deploymentContainerName string = containers[indexOf(dataContainerNames, deploymentContainerName)].name

@@ -20,9 +20,35 @@ public sealed class AppSettingsTests(InfraFixture infra)
 
         Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]);
         Assert.Equal("[parameters('identityClientId')]", settings["AzureWebJobsStorage__clientId"]);
-        Assert.Equal("[parameters('storageBlobEndpoint')]", settings["AzureWebJobsStorage__blobServiceUri"]);
-        Assert.Equal("[parameters('storageQueueEndpoint')]", settings["AzureWebJobsStorage__queueServiceUri"]);
-        Assert.Equal("[parameters('storageTableEndpoint')]", settings["AzureWebJobsStorage__tableServiceUri"]);
+        Assert.Equal("[parameters('hostStorageBlobEndpoint')]", settings["AzureWebJobsStorage__blobServiceUri"]);
+        Assert.Equal("[parameters('hostStorageQueueEndpoint')]", settings["AzureWebJobsStorage__queueServiceUri"]);
+        Assert.Equal("[parameters('hostStorageTableEndpoint')]", settings["AzureWebJobsStorage__tableServiceUri"]);
+    }
+
+    [Theory]
+    [InlineData("hostStorageBlobEndpoint", "[reference('hostStorage').outputs.blobEndpoint.value]")]
+    [InlineData("hostStorageQueueEndpoint", "[reference('hostStorage').outputs.queueEndpoint.value]")]
+    [InlineData("hostStorageTableEndpoint", "[reference('hostStorage').outputs.tableEndpoint.value]")]
+    [InlineData("deploymentContainerName", "[reference('hostStorage').outputs.deploymentContainerName.value]")]
+    [InlineData("storageBlobEndpoint", "[reference('storage').outputs.blobEndpoint.value]")]
+    [InlineData("storageTableEndpoint", "[reference('storage').outputs.tableEndpoint.value]")]
+    public void FunctionApp_StorageEndpoints_HostStateInTheHostAccountCustomerDataInTheDataAccount(string apiParameter, string passed)
+    {
+        var api = ArmTemplate.Module(infra.Main, "api");
+
+        var value = ArmTemplate.PassedValue(api, apiParameter)!.GetValue<string>();
+
+        Assert.Equal(passed, value);
+    }
+
+    [Fact]
+    public void FunctionApp_DeploymentPackage_IsInTheHostAccount()
+    {
+        var storage = Site.Properties["functionAppConfig"]!["deployment"]!["storage"]!;
+
+        var value = storage["value"]!.GetValue<string>();
+
+        Assert.Equal("[format('{0}{1}', parameters('hostStorageBlobEndpoint'), parameters('deploymentContainerName'))]", value);
     }
 
     [Fact]
@@ -50,12 +76,31 @@ public sealed class AppSettingsTests(InfraFixture infra)
         Assert.Equal("[parameters('applicationInsightsConnectionString')]", LiteralNames["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
     }
 
+    [Fact]
+    public void FunctionApp_SettingNames_AreThoseOtherCodeReads()
+    {
+        var names = LiteralNames.Keys.Order(StringComparer.Ordinal);
+
+        Assert.Equal(
+            [
+                "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "APPLICATIONINSIGHTS_CONNECTION_STRING", "AZURE_CLIENT_ID",
+                "AzureWebJobsStorage__blobServiceUri", "AzureWebJobsStorage__clientId", "AzureWebJobsStorage__credential",
+                "AzureWebJobsStorage__queueServiceUri", "AzureWebJobsStorage__tableServiceUri",
+                "EventHubConnection__clientId", "EventHubConnection__credential", "EventHubConnection__fullyQualifiedNamespace",
+                "EventHubConsumerGroup", "EventHubName",
+                "Pipeline__PseudonymizationKey", "Pipeline__StorageBlobUri", "Pipeline__StorageTableUri",
+            ],
+            names);
+    }
+
     [Theory]
     [InlineData("FUNCTIONS_WORKER_RUNTIME")]
     [InlineData("FUNCTIONS_EXTENSION_VERSION")]
     [InlineData("WEBSITE_RUN_FROM_PACKAGE")]
     [InlineData("WEBSITE_CONTENTAZUREFILECONNECTIONSTRING")]
     [InlineData("WEBSITE_CONTENTSHARE")]
+    [InlineData("WEBSITE_CONTENTOVERVNET")]
+    [InlineData("WEBSITE_VNET_ROUTE_ALL")]
     public void FunctionApp_Settings_OmitWhatFlexConsumptionRejects(string setting)
     {
         var names = Settings.Select(s => s["name"]!.GetValue<string>());

@@ -54,6 +54,13 @@ public static partial class ArmTemplate
 
     public static ArmResource Single(JsonObject template, string type) => Assert.Single(OfType(template, type));
 
+    /// <summary>The resources of one type that the template of the main template's module <paramref name="module"/> declares itself.</summary>
+    public static IEnumerable<ArmResource> InModule(JsonObject main, string module, string type) =>
+        OfType(main, type).Where(r => r.Deployment?["name"]?.GetValue<string>() == module);
+
+    /// <summary>The one resource of a type that the template of the main template's module <paramref name="module"/> declares.</summary>
+    public static ArmResource SingleInModule(JsonObject main, string module, string type) => Assert.Single(InModule(main, module, type));
+
     /// <summary>The module deployment of the main template with this deployment name.</summary>
     public static JsonObject Module(JsonObject main, string name) =>
         Assert.Single(Resources(main), r => r["type"]?.GetValue<string>() == DeploymentType && r["name"]?.GetValue<string>() == name);

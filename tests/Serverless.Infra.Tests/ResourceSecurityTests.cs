@@ -5,16 +5,20 @@ namespace Serverless.Infra.Tests;
 [Collection(InfraCollection.Name)]
 public sealed class ResourceSecurityTests(InfraFixture infra)
 {
-    [Fact]
-    public void StorageAccount_Properties_RequireEntraIdAndTls12()
+    [Theory]
+    [InlineData("storage")]
+    [InlineData("hoststorage")]
+    public void StorageAccount_Properties_RequireEntraIdAndTls12(string module)
     {
-        var account = ArmTemplate.Single(infra.Main, "Microsoft.Storage/storageAccounts");
+        var account = ArmTemplate.SingleInModule(infra.Main, module, "Microsoft.Storage/storageAccounts");
 
         var properties = account.Properties;
 
+        Assert.Equal(2, ArmTemplate.OfType(infra.Main, "Microsoft.Storage/storageAccounts").Count());
         Assert.Equal("StorageV2", account.Resource["kind"]!.GetValue<string>());
         Assert.False(properties["allowSharedKeyAccess"]!.GetValue<bool>());
         Assert.False(properties["allowBlobPublicAccess"]!.GetValue<bool>());
+        Assert.False(properties["allowCrossTenantReplication"]!.GetValue<bool>());
         Assert.Equal("TLS1_2", properties["minimumTlsVersion"]!.GetValue<string>());
         Assert.True(properties["supportsHttpsTrafficOnly"]!.GetValue<bool>());
         Assert.True(properties["defaultToOAuthAuthentication"]!.GetValue<bool>());
@@ -95,7 +99,7 @@ public sealed class ResourceSecurityTests(InfraFixture infra)
         Assert.Equal("functionapp,linux", site.Resource["kind"]!.GetValue<string>());
         Assert.True(site.Properties["httpsOnly"]!.GetValue<bool>());
         Assert.Equal("1.2", siteConfig["minTlsVersion"]!.GetValue<string>());
-        Assert.Equal("Disabled", siteConfig["ftpsState"]!.GetValue<string>());
+        Assert.Null(siteConfig["ftpsState"]); // Flex Consumption has no FTP; the ftp policy below refuses it anyway
         Assert.Equal(["'ftp'", "'scm'"], policies.Select(p => p.Name.Split(", ")[^1].TrimEnd(')', ']')).Order(StringComparer.Ordinal));
         Assert.All(policies, p => Assert.False(p.Properties["allow"]!.GetValue<bool>()));
     }
@@ -134,15 +138,16 @@ public sealed class ResourceSecurityTests(InfraFixture infra)
     }
 
     [Theory]
-    [InlineData("Microsoft.Web/sites", true)]
-    [InlineData("Microsoft.EventHub/namespaces", true)]
-    [InlineData("Microsoft.Storage/storageAccounts", false)]
-    [InlineData("Microsoft.Storage/storageAccounts/blobServices", true)]
-    [InlineData("Microsoft.Storage/storageAccounts/tableServices", true)]
-    [InlineData("Microsoft.KeyVault/vaults", true)]
-    public void DiagnosticSettings_MonitoredResource_SendToLogAnalytics(string scopeType, bool hasLogs)
+    [InlineData("Microsoft.Web/sites", "api", true)]
+    [InlineData("Microsoft.EventHub/namespaces", "eventhubs", true)]
+    [InlineData("Microsoft.Storage/storageAccounts", "storage", false)]
+    [InlineData("Microsoft.Storage/storageAccounts", "hoststorage", false)]
+    [InlineData("Microsoft.Storage/storageAccounts/blobServices", "storage", true)]
+    [InlineData("Microsoft.Storage/storageAccounts/tableServices", "storage", true)]
+    [InlineData("Microsoft.KeyVault/vaults", "keyvault", true)]
+    public void DiagnosticSettings_MonitoredResource_SendToLogAnalytics(string scopeType, string module, bool hasLogs)
     {
-        var settings = ArmTemplate.OfType(infra.Main, "Microsoft.Insights/diagnosticSettings")
+        var settings = ArmTemplate.InModule(infra.Main, module, "Microsoft.Insights/diagnosticSettings")
             .Where(d => d.Resource["scope"]?.GetValue<string>().StartsWith($"[resourceId('{scopeType}',", StringComparison.Ordinal) == true);
 
         var setting = Assert.Single(settings);

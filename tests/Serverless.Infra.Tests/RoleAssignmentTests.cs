@@ -1,32 +1,38 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
 namespace Serverless.Infra.Tests;
 
 [Collection(InfraCollection.Name)]
-public sealed class RoleAssignmentTests(InfraFixture infra)
+public sealed partial class RoleAssignmentTests(InfraFixture infra)
 {
     private const string RoleAssignmentType = "Microsoft.Authorization/roleAssignments";
     private const string StorageAccounts = "Microsoft.Storage/storageAccounts";
+    private const string DataAccount = "storageAccountName";
+    private const string HostAccount = "hostStorageAccountName";
 
-    /// <summary>The app identity's roles, by role definition id, and the resource type each must be scoped to.</summary>
-    private static readonly Dictionary<string, string> _appRoles = new(StringComparer.Ordinal)
-    {
-        ["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"] = StorageAccounts, // Storage Blob Data Owner (Functions host, Flex deployment)
-        ["974c5e8b-45b9-4653-ba55-5f855dd0fb88"] = StorageAccounts, // Storage Queue Data Contributor
-        ["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"] = StorageAccounts, // Storage Table Data Contributor
-        ["2b629674-e913-4c01-ae53-ef4638d8f975"] = "Microsoft.EventHub/namespaces/eventhubs", // Azure Event Hubs Data Sender
-        ["a638d3c7-ab3a-418d-83e6-5f17a39d4fde"] = "Microsoft.EventHub/namespaces/eventhubs", // Azure Event Hubs Data Receiver
-        ["4633458b-17de-408a-b874-0445c86b69e6"] = "Microsoft.KeyVault/vaults", // Key Vault Secrets User
-        ["3913510d-42f4-4e42-8a64-420c390055eb"] = "Microsoft.Insights/components", // Monitoring Metrics Publisher
-    };
+    /// <summary>The app identity's roles: role definition id, the resource type of its scope and the rbac parameter naming that resource.</summary>
+    private static readonly (string Role, string Type, string Resource)[] _appRoles =
+    [
+        ("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", StorageAccounts, HostAccount), // Storage Blob Data Owner (Functions host, Flex deployment)
+        ("974c5e8b-45b9-4653-ba55-5f855dd0fb88", StorageAccounts, HostAccount), // Storage Queue Data Contributor (Durable)
+        ("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", StorageAccounts, HostAccount), // Storage Table Data Contributor (Durable)
+        ("ba92f5b4-2d11-453d-a403-e96b0029c9fe", StorageAccounts, DataAccount), // Storage Blob Data Contributor (pipeline)
+        ("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", StorageAccounts, DataAccount), // Storage Table Data Contributor (pipeline)
+        ("2b629674-e913-4c01-ae53-ef4638d8f975", "Microsoft.EventHub/namespaces/eventhubs", "eventHubsNamespaceName"), // Azure Event Hubs Data Sender
+        ("a638d3c7-ab3a-418d-83e6-5f17a39d4fde", "Microsoft.EventHub/namespaces/eventhubs", "eventHubsNamespaceName"), // Azure Event Hubs Data Receiver
+        ("4633458b-17de-408a-b874-0445c86b69e6", "Microsoft.KeyVault/vaults", "keyVaultName"), // Key Vault Secrets User
+        ("3913510d-42f4-4e42-8a64-420c390055eb", "Microsoft.Insights/components", "applicationInsightsName"), // Monitoring Metrics Publisher
+    ];
 
-    /// <summary>The deploying user's optional roles, by role definition id, and the resource type each is scoped to.</summary>
-    private static readonly Dictionary<string, string> _userRoles = new(StringComparer.Ordinal)
-    {
-        ["ba92f5b4-2d11-453d-a403-e96b0029c9fe"] = StorageAccounts, // Storage Blob Data Contributor
-        ["974c5e8b-45b9-4653-ba55-5f855dd0fb88"] = StorageAccounts, // Storage Queue Data Contributor
-        ["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"] = StorageAccounts, // Storage Table Data Contributor
-        ["b86a8fe4-44ce-4948-aee5-eccb2c155cd7"] = "Microsoft.KeyVault/vaults", // Key Vault Secrets Officer
-        ["f526a384-b230-433a-b45c-95f59c4a2dec"] = "Microsoft.EventHub/namespaces", // Azure Event Hubs Data Owner
-    };
+    /// <summary>The deploying principal's optional roles, by role definition id, and the resource type each is scoped to.</summary>
+    private static readonly (string Role, string Type, string Resource)[] _userRoles =
+    [
+        ("ba92f5b4-2d11-453d-a403-e96b0029c9fe", StorageAccounts, DataAccount), // Storage Blob Data Contributor
+        ("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", StorageAccounts, DataAccount), // Storage Table Data Contributor
+        ("b86a8fe4-44ce-4948-aee5-eccb2c155cd7", "Microsoft.KeyVault/vaults", "keyVaultName"), // Key Vault Secrets Officer
+        ("f526a384-b230-433a-b45c-95f59c4a2dec", "Microsoft.EventHub/namespaces", "eventHubsNamespaceName"), // Azure Event Hubs Data Owner
+    ];
 
     private static readonly string[] _privilegedRoles =
     [
@@ -46,9 +52,9 @@ public sealed class RoleAssignmentTests(InfraFixture infra)
     [Fact]
     public void AppIdentity_RoleAssignments_AreExactlyTheDataRolesItNeeds()
     {
-        var roles = AppAssignments.Select(ArmTemplate.RoleDefinitionGuid).ToList();
+        var roles = AppAssignments.Select(Grant).ToList();
 
-        Assert.Equal(_appRoles.Keys.Order(StringComparer.Ordinal), roles.Order(StringComparer.Ordinal));
+        Assert.Equal(_appRoles.Order(), roles.Order());
         Assert.All(AppAssignments, a => Assert.Equal("ServicePrincipal", a.Properties["principalType"]!.GetValue<string>()));
         Assert.All(AppAssignments, a => Assert.Null(a.Resource["condition"]));
     }
@@ -56,9 +62,23 @@ public sealed class RoleAssignmentTests(InfraFixture infra)
     [Fact]
     public void AppIdentity_RoleAssignments_AreScopedToTheirOwnResource()
     {
-        var scopes = AppAssignments.Select(a => (Role: ArmTemplate.RoleDefinitionGuid(a), Scope: a.Resource["scope"]?.GetValue<string>()));
+        var scopes = AppAssignments.Select(a => (Grant: Grant(a), Scope: a.Resource["scope"]?.GetValue<string>()));
 
-        Assert.All(scopes, s => Assert.StartsWith($"[resourceId('{_appRoles[s.Role]}',", s.Scope, StringComparison.Ordinal));
+        Assert.All(scopes, s => Assert.StartsWith($"[resourceId('{s.Grant.Type}', parameters('{s.Grant.Resource}')", s.Scope, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AppIdentity_StorageRoles_HostAccountForTheHostAndDurableDataAccountWithoutQueues()
+    {
+        var rbac = ArmTemplate.Module(infra.Main, "rbac");
+
+        var host = AppAssignments.Select(Grant).Where(g => g.Resource == HostAccount).Select(g => g.Role).Order(StringComparer.Ordinal);
+        var data = AppAssignments.Select(Grant).Where(g => g.Resource == DataAccount).Select(g => g.Role).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "974c5e8b-45b9-4653-ba55-5f855dd0fb88", "b7e6dc6d-f1e8-4753-8033-0f276bb0955b"], host);
+        Assert.Equal(["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "ba92f5b4-2d11-453d-a403-e96b0029c9fe"], data);
+        Assert.Equal("[variables('names').hostStorage]", ArmTemplate.PassedValue(rbac, HostAccount)!.GetValue<string>());
+        Assert.Equal("[variables('names').storage]", ArmTemplate.PassedValue(rbac, DataAccount)!.GetValue<string>());
     }
 
     [Fact]
@@ -80,16 +100,42 @@ public sealed class RoleAssignmentTests(InfraFixture infra)
     {
         var rbac = ArmTemplate.Module(infra.Main, "rbac");
 
-        var roles = UserAssignments.Select(ArmTemplate.RoleDefinitionGuid).ToList();
+        var roles = UserAssignments.Select(Grant).ToList();
 
         Assert.Equal("[parameters('principalId')]", ArmTemplate.PassedValue(rbac, "userPrincipalId")!.GetValue<string>());
-        Assert.Equal(_userRoles.Keys.Order(StringComparer.Ordinal), roles.Order(StringComparer.Ordinal));
+        Assert.Equal(_userRoles.Order(), roles.Order());
         Assert.All(UserAssignments, a =>
         {
-            Assert.Equal("User", a.Properties["principalType"]!.GetValue<string>());
             Assert.Equal("[not(empty(parameters('userPrincipalId')))]", a.Resource["condition"]?.GetValue<string>());
-            Assert.StartsWith($"[resourceId('{_userRoles[ArmTemplate.RoleDefinitionGuid(a)]}',", a.Resource["scope"]?.GetValue<string>(), StringComparison.Ordinal);
+            Assert.StartsWith($"[resourceId('{Grant(a).Type}', parameters('{Grant(a).Resource}')", a.Resource["scope"]?.GetValue<string>(), StringComparison.Ordinal);
         });
+    }
+
+    [Fact]
+    public void DeployingPrincipal_PrincipalType_ComesFromAzdAndDefaultsToUser()
+    {
+        var rbac = ArmTemplate.Module(infra.Main, "rbac");
+        var file = JsonNode.Parse(File.ReadAllText(RepositoryRoot.Combine("infra", "main.parameters.json")))!;
+
+        var parameter = infra.Main["parameters"]!["principalType"]!;
+
+        Assert.Equal("${AZURE_PRINCIPAL_TYPE=User}", file["parameters"]!["principalType"]?["value"]?.GetValue<string>());
+        Assert.Equal(["ServicePrincipal", "User"], parameter["allowedValues"]!.AsArray().Select(v => v!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal("User", parameter["defaultValue"]!.GetValue<string>());
+        Assert.Equal("[parameters('principalType')]", ArmTemplate.PassedValue(rbac, "userPrincipalType")!.GetValue<string>());
+        Assert.NotEmpty(UserAssignments);
+        Assert.All(UserAssignments, a => Assert.Equal("[parameters('userPrincipalType')]", a.Properties["principalType"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void DeployingPrincipal_PrincipalTypeOfTheRbacModule_AllowsUserAndServicePrincipal()
+    {
+        var rbac = ArmTemplate.Module(infra.Main, "rbac")["properties"]!["template"]!;
+
+        var parameter = rbac["parameters"]!["userPrincipalType"]!;
+
+        Assert.Equal(["ServicePrincipal", "User"], parameter["allowedValues"]!.AsArray().Select(v => v!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal("User", parameter["defaultValue"]!.GetValue<string>());
     }
 
     [Fact]
@@ -98,7 +144,7 @@ public sealed class RoleAssignmentTests(InfraFixture infra)
         var all = Assignments.Count();
 
         Assert.Equal(all, AppAssignments.Count() + UserAssignments.Count());
-        Assert.Equal(_appRoles.Count + _userRoles.Count, all);
+        Assert.Equal(_appRoles.Length + _userRoles.Length, all);
     }
 
     [Fact]
@@ -128,6 +174,17 @@ public sealed class RoleAssignmentTests(InfraFixture infra)
             Assert.DoesNotContain("subscription()", scope, StringComparison.Ordinal);
         });
     }
+
+    /// <summary>What an assignment grants: its role, and the type and rbac parameter of the resource it is scoped to.</summary>
+    private static (string Role, string Type, string Resource) Grant(ArmResource assignment)
+    {
+        var scope = ScopeExpression().Match(assignment.Resource["scope"]?.GetValue<string>() ?? string.Empty);
+        Assert.True(scope.Success, "Cannot read the scope of " + assignment.Name);
+        return (ArmTemplate.RoleDefinitionGuid(assignment), scope.Groups[1].Value, scope.Groups[2].Value);
+    }
+
+    [GeneratedRegex(@"^\[resourceId\('([^']+)', parameters\('([^']+)'\)")]
+    private static partial Regex ScopeExpression();
 
     [Fact]
     public void RoleAssignments_Names_AreGuidsOfScopePrincipalAndRole()

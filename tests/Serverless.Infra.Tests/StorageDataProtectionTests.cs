@@ -20,6 +20,48 @@ public sealed partial class StorageDataProtectionTests(InfraFixture infra)
     }
 
     [Fact]
+    public void AuditImmutabilityPolicy_Default_IsWrittenUnlockedOnEveryProvision()
+    {
+        var policy = Assert.Single(ArmTemplate.OfType(infra.Main, "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies"));
+        var storage = ArmTemplate.Module(infra.Main, "storage");
+
+        var written = policy.Properties.Select(p => p.Key).Order(StringComparer.Ordinal);
+
+        // Writing an unlocked policy again succeeds, so the default can be provisioned any number of times; the template
+        // only ever sets the period and appends (locking is an operator's action, never a property of the PUT).
+        Assert.Equal(["allowProtectedAppendWrites", "immutabilityPeriodSinceCreationInDays"], written);
+        Assert.Equal("[not(parameters('auditImmutabilityLocked'))]", policy.Resource["condition"]!.GetValue<string>());
+        Assert.Equal("[parameters('auditImmutabilityLocked')]", ArmTemplate.PassedValue(storage, "auditImmutabilityLocked")!.GetValue<string>());
+        Assert.False(ArmTemplate.Resolve(policy, JsonValue.Create("[parameters('auditImmutabilityLocked')]"), infra.Main)!.GetValue<bool>());
+        Assert.DoesNotContain(ArmTemplate.AllResources(infra.Main), r => r.Type.EndsWith("/lock", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void AuditImmutabilityPolicy_OnceLocked_IsLeftAloneThroughTheAzdVariable()
+    {
+        var file = JsonNode.Parse(File.ReadAllText(RepositoryRoot.Combine("infra", "main.parameters.json")))!;
+
+        var parameter = infra.Main["parameters"]!["auditImmutabilityLocked"]!;
+
+        Assert.Equal("bool", parameter["type"]!.GetValue<string>());
+        Assert.False(parameter["defaultValue"]!.GetValue<bool>());
+        Assert.Equal("${AUDIT_IMMUTABILITY_LOCKED=false}", file["parameters"]!["auditImmutabilityLocked"]?["value"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public void AuditContainer_OnReprovision_KeepsItsContainerDeclaredWhetherOrNotThePolicyIs()
+    {
+        var audit = Assert.Single(ArmTemplate.InModule(infra.Main, "storage", "Microsoft.Storage/storageAccounts/blobServices/containers"),
+            c => c.Name.EndsWith("'default', 'audit')]", StringComparison.Ordinal));
+
+        var properties = audit.Properties.Select(p => p.Key);
+
+        // The container itself may be written again under a locked policy: it sets only its public access.
+        Assert.Null(audit.Resource["condition"]);
+        Assert.Equal(["publicAccess"], properties);
+    }
+
+    [Fact]
     public void RawLifecycleRule_Delete_FollowsTheRetentionParameter()
     {
         var rule = LifecycleRule("raw/");
@@ -61,7 +103,7 @@ public sealed partial class StorageDataProtectionTests(InfraFixture infra)
     [Fact]
     public void BlobService_Versioning_IsEnabledWithDeleteRetention()
     {
-        var blobService = ArmTemplate.Single(infra.Main, "Microsoft.Storage/storageAccounts/blobServices");
+        var blobService = ArmTemplate.SingleInModule(infra.Main, "storage", "Microsoft.Storage/storageAccounts/blobServices");
 
         var properties = blobService.Properties;
 
@@ -75,7 +117,7 @@ public sealed partial class StorageDataProtectionTests(InfraFixture infra)
     {
         var (containers, tables) = Declared();
 
-        Assert.Equal(["audit", "deploymentpackage", "exports", "quarantine", "raw"], containers.Order(StringComparer.Ordinal));
+        Assert.Equal(["audit", "exports", "quarantine", "raw"], containers.Order(StringComparer.Ordinal));
         Assert.Equal(
             ["audit", "counters", "customers", "eventids", "identities", "privacyrequests", "suppressions", "webhookdeliveries", "workflows"],
             tables.Order(StringComparer.Ordinal));
@@ -97,14 +139,14 @@ public sealed partial class StorageDataProtectionTests(InfraFixture infra)
             names.Where(n => n.Property.EndsWith("Table", StringComparison.Ordinal)).Select(n => n.Name).Order(StringComparer.Ordinal),
             tables.Order(StringComparer.Ordinal));
         Assert.Equal(
-            names.Where(n => n.Property.EndsWith("Container", StringComparison.Ordinal)).Select(n => n.Name).Append("deploymentpackage").Order(StringComparer.Ordinal),
+            names.Where(n => n.Property.EndsWith("Container", StringComparison.Ordinal)).Select(n => n.Name).Order(StringComparer.Ordinal),
             containers.Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public void AuditContainer_DeclaredOnceAndOnlyWithItsImmutabilityPolicy()
     {
-        var storage = ArmTemplate.Single(infra.Main, "Microsoft.Storage/storageAccounts");
+        var storage = ArmTemplate.SingleInModule(infra.Main, "storage", "Microsoft.Storage/storageAccounts");
         var policy = Assert.Single(ArmTemplate.OfType(infra.Main, "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies"));
 
         var looped = storage.Template["variables"]!["dataContainerNames"]!.AsArray().Select(n => ArmTemplate.Resolve(storage, n, infra.Main)!.GetValue<string>());
@@ -115,13 +157,13 @@ public sealed partial class StorageDataProtectionTests(InfraFixture infra)
             Assert.Single(policy.Resource["dependsOn"]!.AsArray())!.GetValue<string>());
     }
 
-    // Every container (the looped data containers and the audit container) and every table the storage module declares.
+    // Every container (the looped data containers and the audit container) and every table the data storage module declares.
     private (List<string> Containers, List<string> Tables) Declared()
     {
-        var storage = ArmTemplate.Single(infra.Main, "Microsoft.Storage/storageAccounts");
+        var storage = ArmTemplate.SingleInModule(infra.Main, "storage", "Microsoft.Storage/storageAccounts");
         var variables = storage.Template["variables"]!;
         var containers = variables["dataContainerNames"]!.AsArray().Select(n => ArmTemplate.Resolve(storage, n, infra.Main)!.GetValue<string>()).ToList();
-        containers.AddRange(ArmTemplate.OfType(infra.Main, "Microsoft.Storage/storageAccounts/blobServices/containers")
+        containers.AddRange(ArmTemplate.InModule(infra.Main, "storage", "Microsoft.Storage/storageAccounts/blobServices/containers")
             .Select(c => ContainerLiteral().Match(c.Name))
             .Where(m => m.Success)
             .Select(m => m.Groups[1].Value));
