@@ -77,8 +77,11 @@ internal sealed class FunctionsAppHost : IAsyncDisposable
         return new FunctionsAppHost(provider, durable, tasks!, prefix, azurite);
     }
 
-    /// <summary>An instance of one of the app's function classes, made as the worker makes one per invocation.</summary>
-    public T Function<T>() => ActivatorUtilities.CreateInstance<T>(_services);
+    /// <summary>
+    /// An instance of one of the app's function classes, made as the worker makes one per invocation;
+    /// <paramref name="replacing"/> stands in for the app's registered service of the same type.
+    /// </summary>
+    public T Function<T>(params object[] replacing) => ActivatorUtilities.CreateInstance<T>(_services, replacing);
 
     public async ValueTask DisposeAsync()
     {
