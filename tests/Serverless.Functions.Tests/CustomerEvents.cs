@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Serverless.Functions.Tests;
 
 /// <summary>
@@ -34,16 +32,6 @@ internal static class CustomerEvents
         Event(submissionId, "forms.submission.created", "form/" + submissionId, "2026-11-21T09:15:42Z",
             $$"""{"form_id":"f","submission_id":"{{submissionId}}","email":"{{submissionId}}@example.fr"}""", "paris-avocats");
 
-    public static string Event(string id, string type, string subject, string time, string dataJson, string tenant = "acme-law") => new JsonObject
-    {
-        ["specversion"] = "1.0",
-        ["id"] = id,
-        ["source"] = "test://functions",
-        ["type"] = type,
-        ["subject"] = subject,
-        ["time"] = time,
-        ["tenant"] = tenant,
-        ["datacontenttype"] = "application/json",
-        ["data"] = JsonNode.Parse(dataJson),
-    }.ToJsonString();
+    public static string Event(string id, string type, string subject, string time, string dataJson, string tenant = "acme-law") =>
+        TestCloudEvents.Envelope(id, "test://functions", type, subject, time, tenant, dataJson).ToJsonString();
 }

@@ -60,8 +60,7 @@ public sealed class DurablePrivacyTests(AzuriteFixture azurite)
         await using var app = await FunctionsAppHost.StartAsync(azurite.Server);
         var privacy = new PrivacyEndpoints(app);
         await privacy.IngestAsync([CustomerEvents.FormSubmission("approve-me")]);
-        var id = await privacy.CreatedIdAsync("erasures", Erasure("paris-avocats", "form/approve-me"));
-        await privacy.WaitForStatusAsync("erasures", id, RequestStatus.AwaitingApproval);
+        var id = await AwaitingApprovalAsync(privacy, "form/approve-me");
 
         var self = await privacy.ApproveAsync(id, Alice);
         var other = await privacy.ApproveAsync(id, Bob);
@@ -84,8 +83,7 @@ public sealed class DurablePrivacyTests(AzuriteFixture azurite)
         await using var app = await FunctionsAppHost.StartAsync(azurite.Server);
         var privacy = new PrivacyEndpoints(app);
         await privacy.IngestAsync([CustomerEvents.FormSubmission("keep")]);
-        var id = await privacy.CreatedIdAsync("erasures", Erasure("paris-avocats", "form/keep"));
-        await privacy.WaitForStatusAsync("erasures", id, RequestStatus.AwaitingApproval);
+        var id = await AwaitingApprovalAsync(privacy, "form/keep");
 
         var cancel = await privacy.CancelAsync(id, Bob);
         var (instance, request) = await privacy.EndedAsync("erasures", id);
@@ -175,8 +173,7 @@ public sealed class DurablePrivacyTests(AzuriteFixture azurite)
         var privacy = new PrivacyEndpoints(app);
         var ended = await privacy.CreatedIdAsync("exports", new { tenant = "acme-law", email = CustomerEvents.TargetEmail, requester = "the data subject" });
         await privacy.EndedAsync("exports", ended);
-        var waiting = await privacy.CreatedIdAsync("erasures", Erasure("paris-avocats", "form/waiting"));
-        await privacy.WaitForStatusAsync("erasures", waiting, RequestStatus.AwaitingApproval);
+        var waiting = await AwaitingApprovalAsync(privacy, "form/waiting");
 
         await app.Function<WorkflowHistoryPurge>().RunAsync(new TimerInfo(), app.Client, CancellationToken.None);
 
@@ -190,6 +187,14 @@ public sealed class DurablePrivacyTests(AzuriteFixture azurite)
     private static object Erasure(string tenant = "acme-law", string subject = "customer/C-7") => tenant == "acme-law"
         ? new { tenant, subject, email = CustomerEvents.TargetEmail, phone = "+1 617 555 0199", reason = "Art. 17(1)(b): consent withdrawn", requester = "ticket #4711" }
         : new { tenant, subject, reason = "Art. 17(1)(b): consent withdrawn", requester = "ticket #4711" };
+
+    /// <summary>Requests the erasure of a paris-avocats subject and waits until it awaits a second officer's approval.</summary>
+    private static async Task<string> AwaitingApprovalAsync(PrivacyEndpoints privacy, string subject)
+    {
+        var id = await privacy.CreatedIdAsync("erasures", Erasure("paris-avocats", subject));
+        await privacy.WaitForStatusAsync("erasures", id, RequestStatus.AwaitingApproval);
+        return id;
+    }
 
     private static List<string> StepNames(JsonNode request) => [.. request["steps"]!.AsArray().Select(s => s!["name"]!.GetValue<string>())];
 
