@@ -14,6 +14,8 @@ namespace Serverless.Functions.Tests;
 internal sealed class FakeOrchestration
 {
     public static readonly DateTime Now = new(2026, 3, 2, 9, 0, 0, DateTimeKind.Utc);
+    private DateTime _now = Now;
+    private bool _decisionArrives;
 
     public FakeOrchestration(WorkflowInput input)
     {
@@ -23,9 +25,6 @@ internal sealed class FakeOrchestration
         Context.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
             .Returns((DateTime fireAt, CancellationToken cancellation) => Timer(fireAt, cancellation));
     }
-
-    private DateTime _now = Now;
-    private bool _decisionArrives;
 
     public Mock<TaskOrchestrationContext> Context { get; } = new() { CallBase = true };
 
