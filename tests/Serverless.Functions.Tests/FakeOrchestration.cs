@@ -5,23 +5,25 @@ using Serverless.Pipeline.Privacy.Workflows;
 namespace Serverless.Functions.Tests;
 
 /// <summary>
-/// A mocked Durable orchestration context: activities answer what a test says and are recorded in order; timers fire
-/// at once and are recorded; the decision event arrives, or never does. <c>CallBase</c> lets the context's own
-/// members that are built on these (the event wait with a timeout races a durable timer against the event) run as
-/// they do in Durable.
+/// A mocked Durable orchestration context: activities answer what a test says and are recorded in order; the decision
+/// event arrives at once, or never does; timers are recorded, and one fires (moving the orchestration's clock to its
+/// time, as Durable's replayed clock does) unless it is the timeout of a wait whose event arrives first.
+/// <c>CallBase</c> lets the context's own members that are built on these (the event wait with a timeout races a
+/// durable timer against the event) run as they do in Durable.
 /// </summary>
 internal sealed class FakeOrchestration
 {
     public static readonly DateTime Now = new(2026, 3, 2, 9, 0, 0, DateTimeKind.Utc);
+    private DateTime _now = Now;
+    private bool _decisionArrives;
 
     public FakeOrchestration(WorkflowInput input)
     {
         Context.SetupGet(c => c.InstanceId).Returns(input.RequestId);
-        Context.SetupGet(c => c.CurrentUtcDateTime).Returns(Now);
+        Context.SetupGet(c => c.CurrentUtcDateTime).Returns(() => _now);
         Context.Setup(c => c.GetInput<WorkflowInput>()).Returns(input);
         Context.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
-            .Callback<DateTime, CancellationToken>((fireAt, cancellation) => Timers.Add((fireAt, cancellation)))
-            .Returns(Task.CompletedTask);
+            .Returns((DateTime fireAt, CancellationToken cancellation) => Timer(fireAt, cancellation));
     }
 
     public Mock<TaskOrchestrationContext> Context { get; } = new() { CallBase = true };
@@ -54,6 +56,7 @@ internal sealed class FakeOrchestration
 
     public FakeOrchestration Decides(Decision decision)
     {
+        _decisionArrives = true;
         Context.Setup(c => c.WaitForExternalEvent<Decision>(WorkflowNames.DecisionEvent, It.IsAny<CancellationToken>()))
             .ReturnsAsync(decision);
         return this;
@@ -72,6 +75,19 @@ internal sealed class FakeOrchestration
             .Returns(WorkflowNames.ShredKeys, done)
             .Returns(WorkflowNames.Verify, new VerificationResult(true, [], 3))
             .Returns(WorkflowNames.Complete, new WorkflowOutcome("Completed", null));
+    }
+
+    private Task Timer(DateTime fireAt, CancellationToken cancellation)
+    {
+        Timers.Add((fireAt, cancellation));
+        if (_decisionArrives && cancellation.CanBeCanceled)
+        {
+            // The timeout of a wait the event wins: Durable cancels it, and the clock does not move to its time.
+            return Pending<bool>(cancellation);
+        }
+
+        _now = fireAt > _now ? fireAt : _now;
+        return Task.CompletedTask;
     }
 
     /// <summary>A task that completes only by being cancelled, the way Durable cancels a wait its timer has beaten.</summary>

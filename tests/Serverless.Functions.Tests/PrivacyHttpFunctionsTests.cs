@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
@@ -17,6 +16,7 @@ using Serverless.Functions.Privacy;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Ingestion;
 using Serverless.Pipeline.Privacy.Api;
+using static Serverless.Functions.Tests.HttpInvocation;
 
 namespace Serverless.Functions.Tests;
 
@@ -100,35 +100,5 @@ public sealed class PrivacyHttpFunctionsTests
             new BlobServiceClient("UseDevelopmentStorage=true"), new TableServiceClient("UseDevelopmentStorage=true"),
             Mock.Of<IEventStream>(), TimeProvider.System, NullLoggerFactory.Instance);
         return new PrivacyHttpFunctions(new PrivacyServices(pipeline, TimeProvider.System), configuration, NullLogger<PrivacyHttpFunctions>.Instance);
-    }
-
-    private static HttpRequest Request(string? principal)
-    {
-        var context = new DefaultHttpContext();
-        if (principal is not null)
-        {
-            context.Request.Headers[CallerAuthentication.AppServicePrincipalHeader] = principal;
-        }
-
-        return context.Request;
-    }
-
-    // The header App Service authentication passes: base64 JSON of the token's claims, app roles as "roles".
-    private static string Principal(string name, string role) => Convert.ToBase64String(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
-    {
-        auth_typ = "aad",
-        name_typ = "name",
-        role_typ = "roles",
-        claims = new[] { new { typ = "name", val = name }, new { typ = "roles", val = role } },
-    })));
-
-    private static async Task<(int Status, string ContentType, JsonDocument Body)> RunAsync(Task<IActionResult> invocation)
-    {
-        var result = Assert.IsType<JsonResponse>(await invocation);
-        var context = new DefaultHttpContext();
-        context.Response.Body = new MemoryStream();
-        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
-        context.Response.Body.Position = 0;
-        return (context.Response.StatusCode, context.Response.ContentType!, await JsonDocument.ParseAsync(context.Response.Body));
     }
 }

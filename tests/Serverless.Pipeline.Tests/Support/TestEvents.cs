@@ -12,27 +12,8 @@ internal static class TestEvents
     public static readonly DateTimeOffset Enqueued = new(2026, 11, 21, 10, 30, 0, TimeSpan.Zero);
 
     public static byte[] CloudEvent(string id, string type, string subject, string dataJson, string tenant = Tenant,
-        string time = "2026-11-21T10:00:00Z", string? dataSchema = null)
-    {
-        var envelope = new JsonObject
-        {
-            ["specversion"] = "1.0",
-            ["id"] = id,
-            ["source"] = "test://suite",
-            ["type"] = type,
-            ["subject"] = subject,
-            ["time"] = time,
-            ["tenant"] = tenant,
-            ["datacontenttype"] = "application/json",
-            ["data"] = JsonNode.Parse(dataJson),
-        };
-        if (dataSchema is not null)
-        {
-            envelope["dataschema"] = dataSchema;
-        }
-
-        return Encoding.UTF8.GetBytes(envelope.ToJsonString());
-    }
+        string time = "2026-11-21T10:00:00Z", string? dataSchema = null) =>
+        Encoding.UTF8.GetBytes(TestCloudEvents.Envelope(id, "test://suite", type, subject, time, tenant, dataJson, dataSchema).ToJsonString());
 
     public static byte[] PageViewed(string id, string subject, string time = "2026-11-21T10:00:00Z", string tenant = Tenant) =>
         CloudEvent(id, "com.example.portal.page_viewed", subject, """{"path":"/cases/1","session_id":"s-1"}""", tenant, time);

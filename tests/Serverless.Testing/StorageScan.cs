@@ -3,10 +3,10 @@ using System.Text;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 
-namespace Serverless.Local.Tests;
+namespace Serverless.Testing;
 
 /// <summary>Reads every blob and every table entity a runtime wrote (all names under its prefix) as text.</summary>
-internal static class StorageScan
+public static class StorageScan
 {
     public static async Task<List<(string Where, string Text)>> EverythingAsync(string connectionString, string prefix)
     {
