@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Local.Azurite;
+using Serverless.Local.Hosting;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Processing;
@@ -53,16 +54,23 @@ internal sealed class CliHarness
         Services.Processor.ProcessAsync(bodies.Select((body, i) => new IncomingEvent(body, new StreamPosition("0", i), enqueued)).ToList(), CancellationToken.None);
 
     public static Task<CliResult> RunAsync(IReadOnlyDictionary<string, string> variables, params string[] args) => CliResult.RunAsync(variables, args);
+
+    public static Task<CliResult> RunAsync(IReadOnlyDictionary<string, string> variables, LocalRuntimeState localRuntime, params string[] args) =>
+        CliResult.RunAsync(variables, localRuntime, args);
 }
 
 /// <summary>One in-process run of the command tree: its exit code and what it wrote.</summary>
 internal sealed record CliResult(int ExitCode, string Output, string Error)
 {
-    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string> variables, params string[] args)
+    public static Task<CliResult> RunAsync(IReadOnlyDictionary<string, string> variables, params string[] args) =>
+        RunAsync(variables, localRuntime: null, args);
+
+    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string> variables, LocalRuntimeState? localRuntime, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await CliApplication.RunAsync(args, new CliEnvironment(output, error, variables, TimeProvider.System), CancellationToken.None);
+        var environment = new CliEnvironment(output, error, variables, TimeProvider.System) { LocalRuntime = localRuntime };
+        var exit = await CliApplication.RunAsync(args, environment, CancellationToken.None);
         return new CliResult(exit, output.ToString(), error.ToString());
     }
 

@@ -184,6 +184,42 @@ public sealed class CommandTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task AuditVerify_NoStorageGivenWhileTheLocalRuntimeRuns_UsesItsStorageSettingsAndPrefix()
+    {
+        var harness = await CliHarness.CreateAsync(azurite.Server);
+        await AppendAsync(harness, 2);
+        var settings = Path.Combine(Path.GetTempPath(), "cli-runtime-settings-" + Guid.NewGuid().ToString("N") + ".json");
+        await File.WriteAllTextAsync(settings, $$$"""{"Pipeline":{"PseudonymizationKey":"{{{CliHarness.KeyBase64}}}"}}""");
+        try
+        {
+            var runtime = new LocalRuntimeState(azurite.Server.ConnectionString, settings, harness.Prefix, Environment.ProcessId);
+
+            var run = await CliHarness.RunAsync(new Dictionary<string, string>(), runtime, "audit", "verify", "--tenant", CliHarness.Tenant);
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Contains("2 records", run.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(settings);
+        }
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("AccountName=x;AccountKey=not-base64!;BlobEndpoint=http://127.0.0.1:1/x")]
+    [InlineData("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1")]
+    public async Task AuditVerify_MistypedConnectionString_ExitsTwoWithOneLine(string connectionString)
+    {
+        var run = await CliHarness.RunAsync(new Dictionary<string, string> { ["Pipeline__PseudonymizationKey"] = CliHarness.KeyBase64 },
+            "audit", "verify", "--tenant", "acme-law", "--connection-string", connectionString);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnyCommand_BothConnectionStringAndAccount_ExitsTwo()
     {
         var run = await CliHarness.RunAsync(new Dictionary<string, string>(),

@@ -28,7 +28,7 @@ internal static class PipelineConnection
             throw new UsageException("Give either --connection-string or --account, not both.");
         }
 
-        connectionString ??= account is null ? environment.Variable(StorageVariable) : null;
+        connectionString ??= account is null ? environment.Variable(StorageVariable) ?? environment.LocalRuntime?.ConnectionString : null;
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
             try
@@ -43,7 +43,8 @@ internal static class PipelineConnection
 
         if (account is null)
         {
-            throw new UsageException($"Say which storage to use: --connection-string, the {StorageVariable} environment variable, or --account.");
+            throw new UsageException(
+                $"No storage given and no local runtime is running. Start it (dotnet run --project functions/Serverless.Local), or give --connection-string, the {StorageVariable} environment variable, or --account.");
         }
 
         if (!System.Text.RegularExpressions.Regex.IsMatch(account, "^[a-z0-9]{3,24}$"))
@@ -59,7 +60,15 @@ internal static class PipelineConnection
     public static PipelineOptions ReadOptions(ParseResult parse, GlobalOptions global, CliEnvironment environment)
     {
         var builder = new ConfigurationBuilder();
-        if (parse.GetValue(global.Settings) is { } file)
+        var file = parse.GetValue(global.Settings);
+        if (file is null && parse.GetValue(global.ConnectionString) is null && parse.GetValue(global.Account) is null
+            && environment.Variable(StorageVariable) is null && environment.LocalRuntime?.SettingsFile is { } runtimeSettings)
+        {
+            // Talking to the running local runtime's storage: read the settings it read.
+            file = new FileInfo(runtimeSettings);
+        }
+
+        if (file is not null)
         {
             if (!file.Exists)
             {
@@ -80,6 +89,10 @@ internal static class PipelineConnection
         if (parse.GetValue(global.Prefix) is { } prefix)
         {
             options.StoragePrefix = prefix;
+        }
+        else if (string.IsNullOrEmpty(options.StoragePrefix) && file is not null && environment.LocalRuntime?.StoragePrefix is { Length: > 0 } runtimePrefix)
+        {
+            options.StoragePrefix = runtimePrefix;
         }
 
         return options;

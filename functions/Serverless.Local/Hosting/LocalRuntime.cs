@@ -15,6 +15,7 @@ namespace Serverless.Local.Hosting;
 public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
 {
     private readonly IConfiguration _configuration;
+    private readonly IHostEnvironment _environment;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger<LocalRuntime> _logger;
@@ -23,11 +24,13 @@ public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
     private PipelineServices? _pipeline;
     private WebhookIngestor? _ingestor;
     private LocalPrivacy? _privacy;
+    private string? _stateFile;
     private int _disposed;
 
-    public LocalRuntime(IConfiguration configuration, TimeProvider time, ILoggerFactory loggers)
+    public LocalRuntime(IConfiguration configuration, IHostEnvironment environment, TimeProvider time, ILoggerFactory loggers)
     {
         _configuration = configuration;
+        _environment = environment;
         _time = time;
         _loggers = loggers;
         _logger = loggers.CreateLogger<LocalRuntime>();
@@ -49,7 +52,7 @@ public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
         var storageOptions = _configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         var configuredSources = sources.Select(pair => new ConfiguredSource(pair.Key, pair.Value)).ToList();
 
-        _storage = await StorageConnection.OpenAsync(storageOptions, cancellationToken).ConfigureAwait(false);
+        _storage = await StorageConnection.OpenAsync(storageOptions, _logger, cancellationToken).ConfigureAwait(false);
         _pipeline = await PipelineServices.CreateAsync(pipelineOptions, _storage.Blobs, _storage.Tables, _time, _loggers, cancellationToken).ConfigureAwait(false);
         await _pipeline.Storage.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         _stream = new PartitionedStream(streamOptions, _pipeline.Processor.ProcessAsync, _time, _loggers.CreateLogger<PartitionedStream>());
@@ -58,6 +61,16 @@ public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
         _privacy = await LocalPrivacy.StartAsync(_pipeline, _time, _loggers, cancellationToken).ConfigureAwait(false);
         ApiKeys = _configuration.GetSection("Privacy:ApiKeys").Get<Dictionary<string, ApiKeyOptions>>() ?? [];
         LogStarted(_storage.Description, configuredSources.Count, streamOptions.Partitions);
+        if (_storage.Azurite is { } azurite)
+        {
+            var settingsFile = new[] { _environment.ContentRootPath, AppContext.BaseDirectory }
+                .Select(folder => Path.Combine(folder, "appsettings.json"))
+                .FirstOrDefault(File.Exists);
+            await new LocalRuntimeState(azurite.ConnectionString, settingsFile, pipelineOptions.StoragePrefix, Environment.ProcessId)
+                .WriteAsync(storageOptions.RuntimeStateFile, cancellationToken).ConfigureAwait(false);
+            _stateFile = storageOptions.RuntimeStateFile;
+            LogStorageForTools(azurite.ConnectionString);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -71,6 +84,11 @@ public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
         {
             LogDraining(_stream.Pending);
             await _stream.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_stateFile is not null)
+        {
+            LocalRuntimeState.RemoveIfOwn(_stateFile);
         }
 
         if (_storage is not null)
@@ -102,6 +120,11 @@ public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline ready: storage is {Storage}; {Sources} webhook sources; {Partitions} stream partitions")]
     private partial void LogStarted(string storage, int sources, int partitions);
+
+    // The emulator's well-known development account: public, and what a developer pastes into Storage Explorer or the CLI.
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information,
+        Message = "Storage for tools (serverless-cli finds it by itself while this runs): {ConnectionString}")]
+    private partial void LogStorageForTools(string connectionString);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: draining {Pending} accepted events")]
     private partial void LogDraining(int pending);

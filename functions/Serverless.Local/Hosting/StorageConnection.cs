@@ -7,7 +7,7 @@ using Serverless.Local.Azurite;
 namespace Serverless.Local.Hosting;
 
 /// <summary>The storage clients the runtime uses, and the Azurite it started, if it started one.</summary>
-public sealed class StorageConnection : IAsyncDisposable
+public sealed partial class StorageConnection : IAsyncDisposable
 {
     private const string DevelopmentStorage = "UseDevelopmentStorage=true";
     private int _disposed;
@@ -28,7 +28,7 @@ public sealed class StorageConnection : IAsyncDisposable
 
     public AzuriteServer? Azurite { get; }
 
-    public static async Task<StorageConnection> OpenAsync(StorageOptions options, CancellationToken cancellationToken)
+    public static async Task<StorageConnection> OpenAsync(StorageOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
@@ -49,13 +49,25 @@ public sealed class StorageConnection : IAsyncDisposable
                 $"{options.BlobServiceUri} and {options.TableServiceUri} (Microsoft Entra ID)", null);
         }
 
-        if (await AzuriteDefaultPortsListenAsync().ConfigureAwait(false))
+        if (options.UseRunningAzurite)
         {
+            if (!await AzuriteDefaultPortsListenAsync().ConfigureAwait(false))
+            {
+                throw new InvalidOperationException(
+                    "Storage:UseRunningAzurite is set, but nothing listens on 127.0.0.1:10000 and 10002. Start Azurite there, or unset it to let the runtime start its own.");
+            }
+
             return new StorageConnection(new BlobServiceClient(DevelopmentStorage), new TableServiceClient(DevelopmentStorage),
-                "the Azurite already listening on 127.0.0.1:10000-10002", null);
+                "the Azurite already listening on 127.0.0.1:10000-10002 (Storage:UseRunningAzurite)", null);
         }
 
         var location = options.AzuriteInMemory ? null : Path.Combine(RepositoryRoot.Path, options.AzuriteLocation);
+        if (!File.Exists(AzuriteInstall.Script))
+        {
+            LogInstallingAzurite(logger, RepositoryRoot.Path);
+        }
+
+        LogStartingAzurite(logger, location ?? "memory");
         var azurite = await AzuriteServer.StartAsync(location, (10000, 10001, 10002), cancellationToken).ConfigureAwait(false);
         return new StorageConnection(new BlobServiceClient(azurite.ConnectionString), new TableServiceClient(azurite.ConnectionString),
             $"Azurite on 127.0.0.1 (blob {azurite.BlobPort}, table {azurite.TablePort}), data in {location ?? "memory"}", azurite);
@@ -86,4 +98,10 @@ public sealed class StorageConnection : IAsyncDisposable
 
         return true;
     }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Installing Azurite from npm into {Root}/node_modules (npm ci, first run only)")]
+    private static partial void LogInstallingAzurite(ILogger logger, string root);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Starting Azurite (data in {Location})")]
+    private static partial void LogStartingAzurite(ILogger logger, string location);
 }
