@@ -124,6 +124,36 @@ public sealed class DashboardApiTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DashboardHistory_AfterARestartOnTheSameStorage_KeepsEarlierRunsTotals()
+    {
+        // Arrange: one run stores and quarantines events, then stops.
+        var now = _runtime.Clock.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        await IngestPortalAsync(PortalEventAt("hist-1", "customer/H-1", now), PortalEventAt("hist-2", "customer/H-1", now),
+            Requests.PortalEvent("hist-3", "customer/H-1", data: """{"path":"nope"}""").Replace("2026-11-21T10:00:00Z", now, StringComparison.Ordinal));
+        var prefix = _runtime.Prefix;
+        _client.Dispose();
+        await _runtime.DisposeAsync();
+
+        // Act: a new run on the same storage.
+        _runtime = new RuntimeFactory(azurite.Server, prefix: prefix);
+        _client = _runtime.CreateClient();
+        var summary = await JsonAsync(await GetAsync("/api/dashboard/summary", Staff));
+        var quarantine = await JsonAsync(await GetAsync("/api/dashboard/quarantine", Staff));
+
+        // Assert: this run has seen nothing; the history has both runs' counts.
+        Assert.Equal(0, summary.GetProperty("stored").GetInt64());
+        var history = summary.GetProperty("history");
+        Assert.Equal(2, history.GetProperty("stored").GetInt64());
+        Assert.Equal(1, history.GetProperty("quarantined").GetInt64());
+        var today = Assert.Single(history.GetProperty("perDay").EnumerateArray());
+        Assert.Equal(2, today.GetProperty("stored").GetInt64());
+        Assert.Equal(1, quarantine.GetProperty("historyTotal").GetInt64());
+        var reason = Assert.Single(quarantine.GetProperty("reasons").EnumerateArray());
+        Assert.Equal(0, reason.GetProperty("count").GetInt64());
+        Assert.Equal(1, reason.GetProperty("historyCount").GetInt64());
+    }
+
+    [Fact]
     public async Task DashboardSummary_AfterIngestion_MatchesTheStreamStatistics()
     {
         await IngestPortalAsync(Requests.PortalEvent("sum-1", "customer/S-1"), Requests.PortalEvent("sum-2", "customer/S-1", data: """{"path":"nope"}"""));

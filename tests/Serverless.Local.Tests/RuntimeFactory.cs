@@ -18,11 +18,11 @@ internal sealed class RuntimeFactory : WebApplicationFactory<Program>
     private readonly AzuriteServer _azurite;
     private readonly Dictionary<string, string> _settings;
 
-    public RuntimeFactory(AzuriteServer azurite, DateTimeOffset? pinnedNow = null, IDictionary<string, string>? settings = null)
+    public RuntimeFactory(AzuriteServer azurite, DateTimeOffset? pinnedNow = null, IDictionary<string, string>? settings = null, string? prefix = null)
     {
         _azurite = azurite;
         Clock = new ManualClock(pinnedNow);
-        Prefix = "e" + Guid.NewGuid().ToString("N")[..10];
+        Prefix = prefix ?? "e" + Guid.NewGuid().ToString("N")[..10];
         _settings = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString,

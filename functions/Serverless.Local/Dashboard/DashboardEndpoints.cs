@@ -3,6 +3,7 @@ using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Ingestion;
 using Serverless.Pipeline.Privacy.Api;
 using Serverless.Pipeline.Privacy.Requests;
+using Serverless.Pipeline.Views;
 
 namespace Serverless.Local.Dashboard;
 
@@ -17,6 +18,7 @@ internal static class DashboardEndpoints
     private const int MaxEventLimit = 100;
     private const int ExamplesPerReason = 3;
     private const int ExampleBlobs = 20;
+    private const int HistoryDays = 30;
 
     public static void Map(WebApplication app)
     {
@@ -29,19 +31,20 @@ internal static class DashboardEndpoints
 
         var page = DashboardPage.Load();
         app.MapGet(PagePath, page.Write);
-        app.MapGet("/api/dashboard/summary", (HttpContext http, LocalRuntime runtime, TimeProvider time) => Summary(http, runtime, time, sampler, metrics));
+        app.MapGet("/api/dashboard/summary", (HttpContext http, LocalRuntime runtime, TimeProvider time) => SummaryAsync(http, runtime, time, sampler, metrics));
         app.MapGet("/api/dashboard/quarantine", QuarantineAsync);
         app.MapGet("/api/dashboard/customers/{tenant}/{**subject}", CustomerAsync);
         app.MapGet("/api/dashboard/privacy", PrivacyAsync);
     }
 
-    private static IResult Summary(HttpContext http, LocalRuntime runtime, TimeProvider time, ThroughputSampler sampler, PipelineMetricsWindow metrics)
+    private static async Task<IResult> SummaryAsync(HttpContext http, LocalRuntime runtime, TimeProvider time, ThroughputSampler sampler, PipelineMetricsWindow metrics)
     {
         if (DashboardAccess.Authorize(http, runtime, DashboardAccess.StaffRole, Caller.ComplianceRole).Refusal is { } refusal)
         {
             return refusal;
         }
 
+        var history = await HistoryAsync(runtime, time, http.RequestAborted);
         var stats = runtime.Stream.Statistics;
         return DashboardResults.Ok(new
         {
@@ -58,10 +61,25 @@ internal static class DashboardEndpoints
             quarantinedByReason = ByReason(runtime),
             throughput = sampler.Samples,
             metrics = metrics.Snapshot(),
+            history = new
+            {
+                days = HistoryDays,
+                stored = history.Stored,
+                quarantined = history.Quarantined,
+                quarantinedByReason = history.QuarantinedByReason,
+                perDay = history.Days.Select(d => new { day = d.Day, stored = d.Stored, quarantined = d.Quarantined }),
+            },
         });
     }
 
-    private static async Task<IResult> QuarantineAsync(HttpContext http, LocalRuntime runtime)
+    /// <summary>The daily counters of the last <see cref="HistoryDays"/> days: what earlier runs stored, too.</summary>
+    private static Task<CounterTotals> HistoryAsync(LocalRuntime runtime, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        return CounterHistory.ReadAsync(runtime.Pipeline.Storage.Counters, today.AddDays(1 - HistoryDays), today, cancellationToken);
+    }
+
+    private static async Task<IResult> QuarantineAsync(HttpContext http, LocalRuntime runtime, TimeProvider time)
     {
         if (DashboardAccess.Authorize(http, runtime, DashboardAccess.StaffRole, Caller.ComplianceRole).Refusal is { } refusal)
         {
@@ -69,14 +87,17 @@ internal static class DashboardEndpoints
         }
 
         var counts = ByReason(runtime);
+        var history = await HistoryAsync(runtime, time, http.RequestAborted);
         var examples = await QuarantineExamples.ReadAsync(runtime.Pipeline.Storage.Quarantine, ExamplesPerReason, ExampleBlobs, http.RequestAborted);
-        var reasons = counts.Keys.Union(examples.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(reason => new
-        {
-            reason,
-            count = counts.GetValueOrDefault(reason),
-            examples = examples.GetValueOrDefault(reason) ?? [],
-        });
-        return DashboardResults.Ok(new { total = runtime.Stream.Statistics.Quarantined, reasons });
+        var reasons = counts.Keys.Union(history.QuarantinedByReason.Keys, StringComparer.Ordinal).Union(examples.Keys, StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal).Select(reason => new
+            {
+                reason,
+                count = counts.GetValueOrDefault(reason),
+                historyCount = history.QuarantinedByReason.GetValueOrDefault(reason),
+                examples = examples.GetValueOrDefault(reason) ?? [],
+            });
+        return DashboardResults.Ok(new { total = runtime.Stream.Statistics.Quarantined, historyTotal = history.Quarantined, historyDays = HistoryDays, reasons });
     }
 
     private static async Task<IResult> CustomerAsync(HttpContext http, LocalRuntime runtime, string tenant, string? subject, string? limit)
