@@ -30,9 +30,11 @@ internal sealed class FunctionsApp : IAsyncDisposable
 
     public DurableTaskClient DurableClient { get; } = new Mock<DurableTaskClient>("test").Object;
 
-    public static FunctionsApp Create(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? replace = null)
+    public static FunctionsApp Create(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? replace = null) =>
+        Create(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), replace);
+
+    public static FunctionsApp Create(IConfiguration configuration, Action<IServiceCollection>? replace = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
