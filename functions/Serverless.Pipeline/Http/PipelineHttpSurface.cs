@@ -21,8 +21,6 @@ public sealed partial class PipelineHttpSurface
         _logger = logger;
     }
 
-    public ICallerAuthenticator Authenticator => _authenticator;
-
     public async Task<HttpAnswer> HandleAsync(RouteDefinition route, IncomingRequest request, IPipelineBackend backend, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(route);
