@@ -8,8 +8,8 @@ namespace Serverless.Pipeline.Http;
 /// <summary>
 /// Turns a failure while serving a request into its answer. An outage (storage, the event stream, the workflow
 /// service) is 503 with Retry-After: nothing was accepted and the same request may be sent again. A fault that
-/// retrying cannot fix (the app's identity lacks a role) is 500 naming what to grant, never "retry later". A missing
-/// setting is 503 naming the setting. Hosts add rules for the services only they use (Event Hubs, Durable).
+/// retrying cannot fix (the app's identity lacks a role, a setting's value is wrong) is 500 naming the role or setting,
+/// never "retry later". A missing setting is 503 naming it. Hosts add rules for the services only they use (Event Hubs, Durable).
 /// </summary>
 public sealed class FaultClassifier
 {
@@ -36,7 +36,8 @@ public sealed class FaultClassifier
 
         return exception switch
         {
-            MisconfigurationException missing => NotConfigured(missing.Message),
+            MisconfigurationException { IsMissing: true } missing => NotConfigured(missing.Message),
+            MisconfigurationException wrong => HttpAnswer.Of(Problem.Of(500, "misconfigured", "Misconfigured", wrong.Message)),
             AggregateException { InnerExceptions.Count: 1 } aggregate => Classify(aggregate.InnerExceptions[0]),
             RequestFailedException { Status: 401 or 403 } denied => AccessDenied("storage-access-denied", "Storage refused the app's identity",
                 $"Storage answered {denied.Status} ({denied.ErrorCode}): give the app's identity the Storage Blob Data Contributor and Storage Table Data Contributor roles on the pipeline's storage account."),

@@ -44,6 +44,19 @@ public sealed class FaultClassifierTests
     }
 
     [Fact]
+    public void Classify_SourceWithAWrongValue_Is500NamingTheSetting()
+    {
+        var wrong = Assert.Throws<MisconfigurationException>(() => new ConfiguredSource("crm", new SourceOptions { Tenant = "Not A Tenant", Secrets = ["s"] }));
+
+        var answer = _faults.Classify(wrong);
+
+        Assert.Equal(500, answer!.Status);
+        Assert.Null(answer.RetryAfter);
+        Assert.Contains("Pipeline:Sources:crm", wrong.Settings);
+        Assert.Contains("Source 'crm'", ((Problem)answer.Body).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Classify_HostRule_ComesFirst()
     {
         var teapot = HttpAnswer.Of(Problem.Of(418, "teapot", "Teapot", "A host's own fault."));
