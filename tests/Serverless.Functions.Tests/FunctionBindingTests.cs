@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Functions.Privacy;
+using Serverless.Pipeline.Http;
 using Serverless.Pipeline.Privacy.Workflows;
 
 namespace Serverless.Functions.Tests;
@@ -51,34 +52,24 @@ public sealed class FunctionBindingTests
     }
 
     [Fact]
-    public void HttpFunctions_RoutesAndMethods_AreTheLocalRuntimes()
+    public void HttpFunctions_NamesMethodsAndRoutes_AreThePipelineRouteTable()
     {
-        var routes = Functions(typeof(PrivacyHttpFunctions))
-            .Select(f => f.Method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).Single(a => a is not null)!)
-            .Select(t => $"{string.Join(",", t.Methods ?? [])} {t.Route}")
-            .Order(StringComparer.Ordinal);
+        var functions = FunctionsApp.HttpFunctions.Select(f => $"{f.Name} {f.Verb} {f.Route}").Order(StringComparer.Ordinal);
 
-        Assert.Equal(
-        [
-            "get privacy/audit/{tenant}/verify",
-            "get privacy/erasures",
-            "get privacy/erasures/{id}",
-            "get privacy/exports/{id}",
-            "post privacy/erasures",
-            "post privacy/erasures/{id}/approve",
-            "post privacy/erasures/{id}/cancel",
-            "post privacy/exports",
-        ], routes);
+        var table = PipelineRoutes.All.Select(r => $"{r.Name} {r.Method.ToLowerInvariant()} {r.Template}").Order(StringComparer.Ordinal);
+
+        Assert.Equal(table, functions);
     }
 
     [Fact]
-    public void HttpFunctions_AreAnonymousAndTakeTheDurableClient()
+    public void HttpFunctions_AreAnonymous_AndThoseNeedingARoleTakeTheDurableClient()
     {
-        Assert.All(Functions(typeof(PrivacyHttpFunctions)), f =>
+        Assert.All(FunctionsApp.HttpFunctions, f =>
         {
-            var parameters = f.Method.GetParameters();
+            var parameters = f.Runner.GetParameters();
             Assert.Equal(AuthorizationLevel.Anonymous, parameters.Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).Single(a => a is not null)!.AuthLevel);
-            Assert.Equal(typeof(DurableTaskClient), Assert.Single(parameters, p => p.GetCustomAttribute<DurableClientAttribute>() is not null).ParameterType);
+            var route = PipelineRoutes.All.Single(r => r.Name == f.Name);
+            Assert.Equal(route.Roles.Count > 0, parameters.Any(p => p.GetCustomAttribute<DurableClientAttribute>() is not null && p.ParameterType == typeof(DurableTaskClient)));
         });
     }
 

@@ -32,6 +32,9 @@ internal static class HttpInvocation
         return context.Request;
     }
 
+    public static Dictionary<string, string> Headers(string? principal = null) =>
+        principal is null ? [] : new() { [CallerAuthentication.AppServicePrincipalHeader] = principal };
+
     // The header App Service authentication passes: base64 JSON of the token's claims, app roles as "roles".
     public static string Principal(string name, string role) => Convert.ToBase64String(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
     {

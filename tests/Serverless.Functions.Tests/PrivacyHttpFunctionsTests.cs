@@ -1,19 +1,14 @@
 using System.Text.Json;
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Moq;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Http;
 using Serverless.Functions.Privacy;
-using Serverless.Pipeline.Configuration;
+using Serverless.Pipeline.Http;
 using Serverless.Pipeline.Ingestion;
 using Serverless.Pipeline.Privacy.Api;
 using static Serverless.Functions.Tests.HttpInvocation;
@@ -26,49 +21,48 @@ namespace Serverless.Functions.Tests;
 /// </summary>
 public sealed class PrivacyHttpFunctionsTests
 {
-    private readonly DurableTaskClient _client = new Mock<DurableTaskClient>("test").Object;
-
     [Fact]
     public async Task Request_AuthenticationOnAndNoPrincipal_Is401Problem()
     {
-        var functions = Functions(authenticationEnabled: true);
+        await using var app = App(authenticationEnabled: true);
 
-        var (status, contentType, body) = await RunAsync(functions.ListErasuresAsync(Request(principal: null), _client, CancellationToken.None));
+        var answer = await app.SendAsync(new HostRequest("GET", "/api/privacy/erasures", Headers()));
 
-        Assert.Equal(401, status);
-        Assert.Equal(Problem.ContentType, contentType);
-        Assert.Equal("Not authenticated", body.RootElement.GetProperty("title").GetString());
+        Assert.Equal(401, answer.Status);
+        Assert.Equal(Problem.ContentType, answer.ContentType);
+        Assert.Equal("Not authenticated", answer.Body!["title"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task Request_AuthenticationOffButPrincipalHeaderSent_Is401()
     {
         // Without App Service authentication nothing strips a forged header, so it must not count.
-        var functions = Functions(authenticationEnabled: false);
+        await using var app = App(authenticationEnabled: false);
 
-        var (status, _, _) = await RunAsync(functions.GetErasureAsync(Request(Principal("Officer A", "compliance")), "er_1", _client, CancellationToken.None));
+        var answer = await app.SendAsync(new HostRequest("GET", "/api/privacy/erasures/er_1", Headers(Principal("Officer A", "compliance"))));
 
-        Assert.Equal(401, status);
+        Assert.Equal(401, answer.Status);
     }
 
     [Fact]
     public async Task Request_PrincipalWithoutComplianceRole_Is403Problem()
     {
-        var functions = Functions(authenticationEnabled: true);
+        await using var app = App(authenticationEnabled: true);
 
-        var (status, contentType, body) = await RunAsync(functions.ApproveErasureAsync(Request(Principal("Clerk", "reader")), "er_1", _client, CancellationToken.None));
+        var answer = await app.SendAsync(new HostRequest("POST", "/api/privacy/erasures/er_1/approve", Headers(Principal("Clerk", "reader"))));
 
-        Assert.Equal(403, status);
-        Assert.Equal(Problem.ContentType, contentType);
-        Assert.Contains("compliance", body.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(403, answer.Status);
+        Assert.Equal(Problem.ContentType, answer.ContentType);
+        Assert.Contains("compliance", answer.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Authenticate_AuthenticationOnAndComplianceRole_IsAComplianceOfficer()
     {
-        var functions = Functions(authenticationEnabled: true);
+        var authenticator = new AppServiceAuthenticator(true, NullLogger<AppServiceAuthenticator>.Instance);
 
-        var caller = functions.Authenticate(Request(Principal("Officer A", "compliance")));
+        var caller = authenticator.Authenticate(new IncomingRequest(Headers(Principal("Officer A", "compliance")),
+            new Dictionary<string, string>(), new Dictionary<string, string>(), null, null, Stream.Null));
 
         Assert.NotNull(caller);
         Assert.Equal("Officer A", caller.Name);
@@ -78,7 +72,7 @@ public sealed class PrivacyHttpFunctionsTests
     [Fact]
     public async Task JsonResponse_CreatedRequest_WritesStatusBodyAndLocation()
     {
-        var response = JsonResponse.From(new ApiResponse(202, new { id = "er_1", status = "Registered" }, Location: "/api/privacy/erasures/er_1"));
+        var response = new JsonResponse(HttpAnswer.From(new ApiResponse(202, new { id = "er_1", status = "Registered" }, Location: "/api/privacy/erasures/er_1")));
 
         var context = new DefaultHttpContext();
         context.Response.Body = new MemoryStream();
@@ -91,14 +85,19 @@ public sealed class PrivacyHttpFunctionsTests
         Assert.Equal("er_1", body.RootElement.GetProperty("id").GetString());
     }
 
-    private static PrivacyHttpFunctions Functions(bool authenticationEnabled)
+    [Fact]
+    public async Task Functions_FromTheAppsRegistration_AreConstructed()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [AppSettings.AppServiceAuthenticationEnabled] = authenticationEnabled ? "True" : null })
-            .Build();
-        var pipeline = new PipelineProvider(Options.Create(new PipelineOptions()), configuration,
-            new BlobServiceClient("UseDevelopmentStorage=true"), new TableServiceClient("UseDevelopmentStorage=true"),
-            Mock.Of<IEventStream>(), TimeProvider.System, NullLoggerFactory.Instance);
-        return new PrivacyHttpFunctions(new PrivacyServices(pipeline, TimeProvider.System), configuration, NullLogger<PrivacyHttpFunctions>.Instance);
+        await using var app = App(authenticationEnabled: true);
+
+        Assert.NotNull(ActivatorUtilities.CreateInstance<PrivacyHttpFunctions>(app.Services));
     }
+
+    private static FunctionsApp App(bool authenticationEnabled) => FunctionsApp.Create(new Dictionary<string, string?>
+    {
+        [AppSettings.AppServiceAuthenticationEnabled] = authenticationEnabled ? "True" : null,
+        [AppSettings.StorageConnectionString] = "UseDevelopmentStorage=true",
+        [AppSettings.EventHubName] = "events",
+        [AppSettings.EventHubNamespace] = "example.servicebus.windows.net",
+    });
 }

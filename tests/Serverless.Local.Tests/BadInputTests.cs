@@ -228,6 +228,34 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(2, _runtime.Statistics.Stored);
     }
 
+    [Theory]
+    [InlineData("intake-pro", "{\"lead_id\":\"1\",\"lead_id\":\"2\",\"event\":\"lead.created\"}")]
+    [InlineData("crm-hub", "{\"id\":\"c-1\",\"type\":\"contact.updated\",\"data\":{\"contact_id\":\"C-1\",\"contact_id\":\"C-2\"}}")]
+    public async Task Ingest_DuplicateKey_Is400(string source, string json)
+    {
+        var request = source == "crm-hub" ? Requests.Hmac(source, Requests.Utf8(json), "application/json") : Requests.Standard(_runtime, source, Requests.Utf8(json), "application/json");
+
+        var problem = await AssertProblemAsync(await _client.SendAsync(request), HttpStatusCode.BadRequest, "malformed-body");
+
+        Assert.Contains("repeats a key", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ingest_DuplicateKeyInOneEventOfABatch_AcceptsTheOthersAndReportsItByIndex()
+    {
+        var duplicated = Requests.PortalEvent("dup-1", "customer/3").Replace("\"id\":\"dup-1\"", "\"id\":\"dup-1\",\"id\":\"dup-2\"", StringComparison.Ordinal);
+        var events = $"[{Requests.PortalEvent("good-1", "customer/1")},{duplicated},{Requests.PortalEvent("good-2", "customer/2")}]";
+
+        var response = await _client.SendAsync(Requests.Standard(_runtime, "client-portal", Requests.Utf8(events), "application/cloudevents-batch+json"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(["good-1", "good-2"], body.GetProperty("accepted").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(1, Assert.Single(body.GetProperty("rejected").EnumerateArray()).GetProperty("index").GetInt32());
+        await _runtime.DrainAsync();
+        Assert.Equal(2, _runtime.Statistics.Stored);
+    }
+
     [Fact]
     public async Task Ingest_StreamFull_Is429WithRetryAfterAndTheDeliveryCanBeRetried()
     {

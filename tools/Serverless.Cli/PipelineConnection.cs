@@ -107,7 +107,7 @@ internal static class PipelineConnection
             _ = new StorageNames(options.StoragePrefix);
             return await PipelineServices.CreateAsync(options, blobs, tables, environment.Time, loggers, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or InvalidDataException or DirectoryNotFoundException)
+        catch (Exception ex) when (ex is InvalidOperationException or MisconfigurationException or ArgumentException or InvalidDataException or DirectoryNotFoundException)
         {
             throw ex is ArgumentException argument ? UsageException.From(argument) : new UsageException(ex.Message);
         }

@@ -5,15 +5,55 @@ using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
+using Serverless.Pipeline.Configuration;
 
 namespace Serverless.Functions.Hosting;
 
 /// <summary>
-/// The Azure clients, built from app settings. In Azure every one authenticates as the app's user-assigned identity;
-/// no setting holds a key. Locally the same code uses your developer sign-in (DefaultAzureCredential).
+/// The Azure clients, built from app settings on first use. In Azure every one authenticates as the app's user-assigned
+/// identity; no setting holds a key. Locally the same code uses your developer sign-in (DefaultAzureCredential).
 /// </summary>
-public static class AzureClients
+/// <remarks>
+/// Nothing here throws while the host starts: the settings are checked up front and what is missing is recorded, and
+/// a client whose settings are missing or unusable throws <see cref="MisconfigurationException"/> naming them when it is
+/// first asked for. Health and every function that needs the client answer 503 naming the setting; the others still run.
+/// </remarks>
+public sealed class AzureClients : IAsyncDisposable
 {
+    private readonly IConfiguration _configuration;
+    private readonly TokenCredential _credential;
+    private readonly Lazy<BlobServiceClient> _blobs;
+    private readonly Lazy<TableServiceClient> _tables;
+    private readonly Lazy<EventHubProducerClient> _producer;
+
+    public AzureClients(IConfiguration configuration, TokenCredential credential, StorageClientOptions? storageOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        _configuration = configuration;
+        _credential = credential;
+        var storage = storageOptions ?? new StorageClientOptions();
+        MissingStorageSettings = StorageProblems(configuration);
+        MissingEventHubsSettings = EventHubsProblems(configuration);
+        _blobs = new(() => Storage(AppSettings.StorageBlobUri, uri => new BlobServiceClient(uri, _credential, storage.Blobs), cs => new BlobServiceClient(cs, storage.Blobs)));
+        _tables = new(() => Storage(AppSettings.StorageTableUri, uri => new TableServiceClient(uri, _credential, storage.Tables), cs => new TableServiceClient(cs, storage.Tables)));
+        _producer = new(CreateProducer);
+    }
+
+    /// <summary>Storage settings that are missing or not usable, as app settings; empty when storage is configured.</summary>
+    public IReadOnlyList<string> MissingStorageSettings { get; }
+
+    /// <summary>Event Hubs settings that are missing, as app settings; empty when the stream is configured.</summary>
+    public IReadOnlyList<string> MissingEventHubsSettings { get; }
+
+    public BlobServiceClient Blobs => _blobs.Value;
+    public TableServiceClient Tables => _tables.Value;
+
+    /// <summary>
+    /// The producer that webhook ingestion writes with. Its retries are short: a webhook caller is waiting, and a
+    /// throttled stream is better answered with 429 and Retry-After than with a minute of backing off.
+    /// </summary>
+    public EventHubProducerClient EventHubProducer => _producer.Value;
+
     public static TokenCredential Credential(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -27,32 +67,41 @@ public static class AzureClients
         return new DefaultAzureCredential(options);
     }
 
-    public static BlobServiceClient Blobs(IConfiguration configuration, TokenCredential credential)
+    public void ThrowIfStorageMissing() => ThrowIfMissing(MissingStorageSettings, "storage");
+
+    public void ThrowIfEventHubsMissing() => ThrowIfMissing(MissingEventHubsSettings, "the event stream (Event Hubs)");
+
+    /// <summary>For health: every setting the app lacks, storage and Event Hubs alike.</summary>
+    public void ThrowIfAnyMissing() => ThrowIfMissing([.. MissingStorageSettings, .. MissingEventHubsSettings], "storage and the event stream");
+
+    public async ValueTask DisposeAsync()
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var connectionString = configuration[AppSettings.StorageConnectionString];
-        return string.IsNullOrWhiteSpace(connectionString)
-            ? new BlobServiceClient(RequiredUri(configuration, AppSettings.StorageBlobUri), credential)
-            : new BlobServiceClient(connectionString);
+        if (_producer.IsValueCreated)
+        {
+            await _producer.Value.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
-    public static TableServiceClient Tables(IConfiguration configuration, TokenCredential credential)
+    private static void ThrowIfMissing(IReadOnlyList<string> settings, string what)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var connectionString = configuration[AppSettings.StorageConnectionString];
-        return string.IsNullOrWhiteSpace(connectionString)
-            ? new TableServiceClient(RequiredUri(configuration, AppSettings.StorageTableUri), credential)
-            : new TableServiceClient(connectionString);
+        if (settings.Count > 0)
+        {
+            throw new MisconfigurationException(settings, $"Set the app setting(s) {string.Join(", ", settings)} for {what}: missing, or not an absolute URI.");
+        }
     }
 
-    /// <summary>
-    /// The producer that webhook ingestion writes with. Its retries are short: a webhook caller is waiting, and a
-    /// throttled stream is better answered with 429 and Retry-After than with a minute of backing off.
-    /// </summary>
-    public static EventHubProducerClient EventHubProducer(IConfiguration configuration, TokenCredential credential)
+    private T Storage<T>(string uriKey, Func<Uri, T> withIdentity, Func<string, T> withConnectionString)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var hubName = Required(configuration, AppSettings.EventHubName);
+        ThrowIfStorageMissing();
+        var connectionString = _configuration[AppSettings.StorageConnectionString];
+        return string.IsNullOrWhiteSpace(connectionString)
+            ? withIdentity(new Uri(_configuration[uriKey]!, UriKind.Absolute))
+            : Usable(AppSettings.StorageConnectionString, () => withConnectionString(connectionString));
+    }
+
+    private EventHubProducerClient CreateProducer()
+    {
+        ThrowIfEventHubsMissing();
         var options = new EventHubProducerClientOptions
         {
             RetryOptions = new EventHubsRetryOptions
@@ -65,22 +114,55 @@ public static class AzureClients
             },
         };
 
-        var connectionString = configuration[AppSettings.EventHubConnection];
+        var hubName = _configuration[AppSettings.EventHubName]!;
+        var connectionString = _configuration[AppSettings.EventHubConnection];
         return string.IsNullOrWhiteSpace(connectionString)
-            ? new EventHubProducerClient(Required(configuration, AppSettings.EventHubNamespace), hubName, credential, options)
-            : new EventHubProducerClient(connectionString, hubName, options);
+            ? Usable(AppSettings.EventHubNamespace, () => new EventHubProducerClient(_configuration[AppSettings.EventHubNamespace]!, hubName, _credential, options))
+            : Usable(AppSettings.EventHubConnection, () => new EventHubProducerClient(connectionString, hubName, options));
     }
 
-    private static string Required(IConfiguration configuration, string key)
+    // A value that is there but malformed (a connection string the SDK cannot read) is a setting to fix, too.
+    private static T Usable<T>(string key, Func<T> create)
     {
-        var value = configuration[key];
-        return string.IsNullOrWhiteSpace(value)
-            ? throw new InvalidOperationException($"Set the app setting {AppSettings.AsAppSetting(key)}.")
-            : value;
+        try
+        {
+            return create();
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            throw new MisconfigurationException([AppSettings.AsAppSetting(key)], $"The app setting {AppSettings.AsAppSetting(key)} is not usable: {ex.Message}");
+        }
     }
 
-    private static Uri RequiredUri(IConfiguration configuration, string key) =>
-        Uri.TryCreate(Required(configuration, key), UriKind.Absolute, out var uri)
-            ? uri
-            : throw new InvalidOperationException($"The app setting {AppSettings.AsAppSetting(key)} must be an absolute URI.");
+    private static List<string> StorageProblems(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[AppSettings.StorageConnectionString])
+            ? []
+            : new[] { AppSettings.StorageBlobUri, AppSettings.StorageTableUri }
+                .Where(key => !Uri.TryCreate(configuration[key], UriKind.Absolute, out _))
+                .Select(AppSettings.AsAppSetting)
+                .ToList();
+
+    private static List<string> EventHubsProblems(IConfiguration configuration)
+    {
+        var missing = new List<string>();
+        if (string.IsNullOrWhiteSpace(configuration[AppSettings.EventHubName]))
+        {
+            missing.Add(AppSettings.EventHubName);
+        }
+
+        if (string.IsNullOrWhiteSpace(configuration[AppSettings.EventHubConnection]) && string.IsNullOrWhiteSpace(configuration[AppSettings.EventHubNamespace]))
+        {
+            missing.Add(AppSettings.AsAppSetting(AppSettings.EventHubNamespace));
+        }
+
+        return missing;
+    }
+}
+
+/// <summary>Options of the storage clients (retries, extra pipeline policies); registered in DI to change them.</summary>
+public sealed class StorageClientOptions
+{
+    public BlobClientOptions Blobs { get; init; } = new();
+
+    public TableClientOptions Tables { get; init; } = new();
 }

@@ -1,5 +1,3 @@
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,8 +20,7 @@ public sealed partial class PipelineProvider : IDisposable
 {
     private readonly PipelineOptions _options;
     private readonly IConfiguration _configuration;
-    private readonly BlobServiceClient _blobs;
-    private readonly TableServiceClient _tables;
+    private readonly AzureClients _clients;
     private readonly IEventStream _stream;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
@@ -32,15 +29,14 @@ public sealed partial class PipelineProvider : IDisposable
     private PipelineServices? _services;
     private WebhookIngestor? _ingestor;
 
-    public PipelineProvider(IOptions<PipelineOptions> options, IConfiguration configuration, BlobServiceClient blobs, TableServiceClient tables,
+    public PipelineProvider(IOptions<PipelineOptions> options, IConfiguration configuration, AzureClients clients,
         IEventStream stream, TimeProvider time, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         _options = options.Value;
         _configuration = configuration;
-        _blobs = blobs;
-        _tables = tables;
+        _clients = clients;
         _stream = stream;
         _time = time;
         _loggers = loggers;
@@ -62,7 +58,7 @@ public sealed partial class PipelineProvider : IDisposable
                 return built;
             }
 
-            var services = await PipelineServices.CreateAsync(_options, _blobs, _tables, _time, _loggers, cancellationToken).ConfigureAwait(false);
+            var services = await PipelineServices.CreateAsync(_options, _clients.Blobs, _clients.Tables, _time, _loggers, cancellationToken).ConfigureAwait(false);
 
             // Bicep creates the containers and tables in Azure; this creates what is missing (Azurite, a new prefix).
             await services.Storage.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
@@ -82,6 +78,9 @@ public sealed partial class PipelineProvider : IDisposable
         {
             return ready;
         }
+
+        // Checked before anything else, so that a webhook is answered 503 naming the setting, not refused on its signature.
+        _clients.ThrowIfEventHubsMissing();
 
         var services = await GetServicesAsync(cancellationToken).ConfigureAwait(false);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -17,7 +17,7 @@ namespace Serverless.Functions.Streaming;
 /// client's own short retries, the request is refused as a whole with a Retry-After. Groups sent before the refusal
 /// stay in the hub; the caller's retry sends them again and processing drops them as duplicates by (tenant, event id).
 /// </remarks>
-public sealed partial class EventHubsEventStream : IEventStream, IAsyncDisposable
+public sealed partial class EventHubsEventStream : IEventStream
 {
     /// <summary>How long a throttled caller is asked to wait; Event Hubs asks throttled clients to back off for seconds.</summary>
     public static readonly TimeSpan ThrottledRetryAfter = TimeSpan.FromSeconds(5);
@@ -25,10 +25,11 @@ public sealed partial class EventHubsEventStream : IEventStream, IAsyncDisposabl
     /// <summary>Batches of one request in flight at once (different partition keys; one key's batches go in order).</summary>
     private const int _concurrentSends = 8;
 
-    private readonly EventHubProducerClient _producer;
+    private readonly Func<EventHubProducerClient> _producer;
     private readonly ILogger<EventHubsEventStream> _logger;
 
-    public EventHubsEventStream(EventHubProducerClient producer, ILogger<EventHubsEventStream> logger)
+    /// <param name="producer">The producer, asked for at the first send: building it may fail on a missing setting.</param>
+    public EventHubsEventStream(Func<EventHubProducerClient> producer, ILogger<EventHubsEventStream> logger)
     {
         ArgumentNullException.ThrowIfNull(producer);
         _producer = producer;
@@ -53,15 +54,14 @@ public sealed partial class EventHubsEventStream : IEventStream, IAsyncDisposabl
         return EnqueueResult.Taken;
     }
 
-    public ValueTask DisposeAsync() => _producer.DisposeAsync();
-
     private async Task SendAsync(string partitionKey, IEnumerable<MappedEvent> events, CancellationToken cancellationToken)
     {
+        var producer = _producer();
         var options = new CreateBatchOptions { PartitionKey = partitionKey };
         var pending = new Queue<(MappedEvent Mapped, EventData Data)>(events.Select(e => (e, ToEventData(e))));
         while (pending.Count > 0)
         {
-            using var batch = await _producer.CreateBatchAsync(options, cancellationToken).ConfigureAwait(false);
+            using var batch = await producer.CreateBatchAsync(options, cancellationToken).ConfigureAwait(false);
             while (pending.Count > 0 && batch.TryAdd(pending.Peek().Data))
             {
                 pending.Dequeue();
@@ -73,7 +73,7 @@ public sealed partial class EventHubsEventStream : IEventStream, IAsyncDisposabl
                 throw new EventTooLargeException(pending.Peek().Mapped.Id, batch.MaximumSizeInBytes);
             }
 
-            await _producer.SendAsync(batch, cancellationToken).ConfigureAwait(false);
+            await producer.SendAsync(batch, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -39,7 +39,7 @@ internal static class DashboardEndpoints
 
     private static async Task<IResult> SummaryAsync(HttpContext http, LocalRuntime runtime, TimeProvider time, ThroughputSampler sampler, PipelineMetricsWindow metrics)
     {
-        if (DashboardAccess.Authorize(http, runtime, DashboardAccess.StaffRole, Caller.ComplianceRole).Refusal is { } refusal)
+        if (DashboardAccess.Refusal(http, DashboardAccess.StaffRole, Caller.ComplianceRole) is { } refusal)
         {
             return refusal;
         }
@@ -81,7 +81,7 @@ internal static class DashboardEndpoints
 
     private static async Task<IResult> QuarantineAsync(HttpContext http, LocalRuntime runtime, TimeProvider time)
     {
-        if (DashboardAccess.Authorize(http, runtime, DashboardAccess.StaffRole, Caller.ComplianceRole).Refusal is { } refusal)
+        if (DashboardAccess.Refusal(http, DashboardAccess.StaffRole, Caller.ComplianceRole) is { } refusal)
         {
             return refusal;
         }
@@ -102,7 +102,7 @@ internal static class DashboardEndpoints
 
     private static async Task<IResult> CustomerAsync(HttpContext http, LocalRuntime runtime, string tenant, string? subject, string? limit)
     {
-        if (DashboardAccess.Authorize(http, runtime, DashboardAccess.StaffRole, Caller.ComplianceRole).Refusal is { } refusal)
+        if (DashboardAccess.Refusal(http, DashboardAccess.StaffRole, Caller.ComplianceRole) is { } refusal)
         {
             return refusal;
         }
@@ -131,7 +131,7 @@ internal static class DashboardEndpoints
 
     private static async Task<IResult> PrivacyAsync(HttpContext http, LocalRuntime runtime, TimeProvider time)
     {
-        if (DashboardAccess.Authorize(http, runtime, Caller.ComplianceRole).Refusal is { } refusal)
+        if (DashboardAccess.Refusal(http, Caller.ComplianceRole) is { } refusal)
         {
             return refusal;
         }

@@ -21,12 +21,11 @@ public static class LocalApplication
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LocalRuntime>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LocalRuntime>());
+        builder.Services.AddPipelineHttp();
 
         var app = builder.Build();
         app.UseMiddleware<ProblemMiddleware>();
-        app.MapPost("/api/ingest/{source}", IngestEndpoint.HandleAsync);
-        app.MapGet("/api/health", HealthEndpoint.Handle);
-        PrivacyEndpoints.Map(app);
+        app.MapPipelineRoutes();
         Dashboard.DashboardEndpoints.Map(app);
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Log(app));
         return app;

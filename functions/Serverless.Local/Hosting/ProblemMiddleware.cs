@@ -1,13 +1,12 @@
-using Serverless.Pipeline.Ingestion;
-using Serverless.Pipeline.Storage;
+using Serverless.Pipeline.Http;
 
 namespace Serverless.Local.Hosting;
 
 /// <summary>
-/// Turns a failure of storage into a 503 problem with Retry-After rather than a bare 500: nothing of the request was
-/// accepted, and the caller may send it again.
+/// Answers a failure of the routes outside the pipeline's table (the dashboard's) as the surface answers its own: an
+/// outage is 503 with Retry-After, a denied role 500 naming it, anything else a 500 problem rather than an empty body.
 /// </summary>
-internal sealed partial class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMiddleware> logger)
+internal sealed class ProblemMiddleware(RequestDelegate next, PipelineHttpSurface surface)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -15,14 +14,9 @@ internal sealed partial class ProblemMiddleware(RequestDelegate next, ILogger<Pr
         {
             await next(context);
         }
-        catch (Exception ex) when (StorageFaults.IsUnavailable(ex) && !context.Response.HasStarted)
+        catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
-            LogUnavailable(ex, context.Request.Path);
-            var problem = Problem.Of(503, "storage-unavailable", "Storage unavailable", "Storage could not be reached; nothing from this request was accepted. Retry later.");
-            await IngestEndpoint.WriteAsync(context.Response, IngestResponse.From(problem, TimeSpan.FromSeconds(5)), context.RequestAborted);
+            await LocalHttp.WriteAsync(context.Response, surface.Answer(ex, context.Request.Path), context.RequestAborted);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Storage failed while serving {Path}")]
-    private partial void LogUnavailable(Exception exception, string path);
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Events;
 
 namespace Serverless.Pipeline.Ingestion;
@@ -12,12 +13,12 @@ public sealed class ConfiguredSource
         ArgumentNullException.ThrowIfNull(options);
         if (!EnvelopeParser.IsValidTenant(options.Tenant))
         {
-            throw new InvalidOperationException($"Source '{name}': Tenant must be 1-63 lower-case letters, digits and hyphens.");
+            throw Misconfigured(name, "Tenant must be 1-63 lower-case letters, digits and hyphens.");
         }
 
         if (options.Secrets.Count == 0 || options.Secrets.Any(string.IsNullOrWhiteSpace))
         {
-            throw new InvalidOperationException($"Source '{name}': at least one signing secret is required, and none may be empty.");
+            throw Misconfigured(name, "at least one signing secret is required, and none may be empty.");
         }
 
         Name = name;
@@ -44,7 +45,10 @@ public sealed class ConfiguredSource
         }
         catch (FormatException)
         {
-            throw new InvalidOperationException($"Source '{name}': a Standard Webhooks secret is 'whsec_' followed by base64.");
+            throw Misconfigured(name, "a Standard Webhooks secret is 'whsec_' followed by base64.");
         }
     }
+
+    private static MisconfigurationException Misconfigured(string name, string problem) =>
+        new([$"{PipelineOptions.SectionName}:Sources:{name}"], $"Source '{name}': {problem}") { IsMissing = false };
 }

@@ -26,7 +26,10 @@ public sealed class EventMapper
     public const string CloudEventMediaType = "application/cloudevents+json";
     public const string CloudEventBatchMediaType = "application/cloudevents-batch+json";
 
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = IngestionLimits.MaxJsonDepth };
+    // A duplicate key makes a document ambiguous (RFC 8259 leaves its meaning to the parser; I-JSON forbids it), so
+    // the body is malformed. A batch is parsed allowing them at first, so that only the event holding one is rejected.
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = IngestionLimits.MaxJsonDepth, AllowDuplicateProperties = false };
+    private static readonly JsonDocumentOptions BatchOptions = DocumentOptions with { AllowDuplicateProperties = true };
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
     private readonly JsonEventFormatter _formatter = new(new JsonSerializerOptions(), DocumentOptions);
 
@@ -72,7 +75,7 @@ public sealed class EventMapper
         }
         catch (JsonException ex)
         {
-            problem = Malformed("The body is not valid UTF-8 JSON (or is nested deeper than " + IngestionLimits.MaxJsonDepth + " levels): " + ex.Message);
+            problem = Malformed(NotValidJson + ex.Message);
         }
 
         return null;
@@ -201,11 +204,11 @@ public sealed class EventMapper
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, DocumentOptions);
+            document = JsonDocument.Parse(body, batch ? BatchOptions : DocumentOptions);
         }
         catch (JsonException ex)
         {
-            return MappingResult.Fail(Malformed("The body is not valid UTF-8 JSON (or is nested deeper than " + IngestionLimits.MaxJsonDepth + " levels): " + ex.Message));
+            return MappingResult.Fail(Malformed(NotValidJson + ex.Message));
         }
 
         using (document)
@@ -306,6 +309,8 @@ public sealed class EventMapper
         JsonValue value when value.GetValueKind() == JsonValueKind.Number => value.ToJsonString(),
         _ => null,
     };
+
+    private const string NotValidJson = "The body is not valid UTF-8 JSON (or repeats a key in an object, or is nested deeper than 64 levels): ";
 
     private static Problem Malformed(string detail) => Problem.Of(400, "malformed-body", "Malformed body", detail);
 }

@@ -46,12 +46,13 @@ public sealed class PipelineServices
         return new PipelineServices(options, schemas, pseudonymizer, storage, preparer, processor, suppressions);
     }
 
+    private const string KeySetting = PipelineOptions.SectionName + ":" + nameof(PipelineOptions.PseudonymizationKey);
+
     private static byte[] DecodeKey(string base64)
     {
         if (string.IsNullOrWhiteSpace(base64))
         {
-            throw new InvalidOperationException(
-                $"Configure {PipelineOptions.SectionName}:{nameof(PipelineOptions.PseudonymizationKey)} (base64 of at least 32 random bytes).");
+            throw new MisconfigurationException([KeySetting], $"Configure {KeySetting} (base64 of at least 32 random bytes).");
         }
 
         try
@@ -60,7 +61,7 @@ public sealed class PipelineServices
         }
         catch (FormatException)
         {
-            throw new InvalidOperationException($"{PipelineOptions.SectionName}:{nameof(PipelineOptions.PseudonymizationKey)} is not valid base64.");
+            throw new MisconfigurationException([KeySetting], $"{KeySetting} is not valid base64.") { IsMissing = false };
         }
     }
 }

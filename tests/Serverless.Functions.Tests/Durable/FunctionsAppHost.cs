@@ -65,8 +65,11 @@ internal sealed class FunctionsAppHost : IAsyncDisposable
             .AddCustomerDataPipeline(configuration);
         if (storageFault is not null)
         {
-            services.AddSingleton(new BlobServiceClient(azurite.ConnectionString, WithPolicy(new BlobClientOptions(), storageFault)));
-            services.AddSingleton(new TableServiceClient(azurite.ConnectionString, WithPolicy(new TableClientOptions(), storageFault)));
+            services.AddSingleton(new StorageClientOptions
+            {
+                Blobs = WithPolicy(new BlobClientOptions(), storageFault),
+                Tables = WithPolicy(new TableClientOptions(), storageFault),
+            });
         }
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });

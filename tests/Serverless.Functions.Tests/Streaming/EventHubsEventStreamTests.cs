@@ -80,7 +80,7 @@ public sealed class EventHubsEventStreamTests
         await Assert.ThrowsAsync<EventHubsException>(() => Stream(hub).TryEnqueueAsync([Event("e1", "acme-law", "customer/C-1", 10)], CancellationToken.None).AsTask());
     }
 
-    private static EventHubsEventStream Stream(MockedEventHub hub) => new(hub.Producer.Object, NullLogger<EventHubsEventStream>.Instance);
+    private static EventHubsEventStream Stream(MockedEventHub hub) => new(() => hub.Producer.Object, NullLogger<EventHubsEventStream>.Instance);
 
     private static MappedEvent Event(string id, string tenant, string subject, int bodyBytes) =>
         new(id, MappedEvent.PartitionKeyFor(tenant, subject), Encoding.UTF8.GetBytes(new string('x', bodyBytes)));

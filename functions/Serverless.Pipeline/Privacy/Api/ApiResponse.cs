@@ -7,10 +7,4 @@ public sealed record ApiResponse(int Status, object Body, string ContentType = "
 
     public static ApiResponse Refuse(int status, string slug, string title, string detail) =>
         Of(Ingestion.Problem.Of(status, slug, title, detail));
-
-    public static ApiResponse Unauthenticated() =>
-        Refuse(401, "unauthenticated", "Not authenticated", "Send a valid API key (X-Api-Key) or sign in with Microsoft Entra ID.");
-
-    public static ApiResponse Forbidden() =>
-        Refuse(403, "forbidden", "Forbidden", $"Only callers with the '{Caller.ComplianceRole}' role may use the privacy API.");
 }

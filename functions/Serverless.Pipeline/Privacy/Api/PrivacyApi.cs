@@ -18,7 +18,8 @@ namespace Serverless.Pipeline.Privacy.Api;
 /// </summary>
 public sealed class PrivacyApi
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // A repeated key makes a body ambiguous: refused as malformed, as at ingestion.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowDuplicateProperties = false };
     private readonly PrivacyRequestStore _requests;
     private readonly IWorkflowStarter _workflows;
     private readonly PipelineStorage _storage;

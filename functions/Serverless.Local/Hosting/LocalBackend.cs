@@ -1,12 +1,20 @@
+using Serverless.Pipeline.Http;
+using Serverless.Pipeline.Ingestion;
+using Serverless.Pipeline.Privacy.Api;
+
 namespace Serverless.Local.Hosting;
 
-/// <summary><c>GET /api/health</c>: whether the pipeline is up, where it stores, and the stream's totals.</summary>
-internal static class HealthEndpoint
+/// <summary>The local runtime behind the pipeline's routes; its health also says where the data is and the stream's totals.</summary>
+internal sealed class LocalBackend(LocalRuntime runtime) : IPipelineBackend
 {
-    public static IResult Handle(LocalRuntime runtime)
+    public ValueTask<WebhookIngestor> GetIngestorAsync(CancellationToken cancellationToken) => ValueTask.FromResult(runtime.Ingestor);
+
+    public ValueTask<PrivacyApi> GetPrivacyApiAsync(CancellationToken cancellationToken) => ValueTask.FromResult(runtime.Privacy);
+
+    public Task<HttpAnswer> GetHealthAsync(CancellationToken cancellationToken)
     {
         var stats = runtime.Stream.Statistics;
-        return Results.Ok(new
+        return Task.FromResult(new HttpAnswer(200, new
         {
             status = "ok",
             storage = runtime.Storage.Description,
@@ -23,6 +31,6 @@ internal static class HealthEndpoint
                 retries = stats.Retries,
                 quarantinedByReason = stats.QuarantinedByReason.ToDictionary(p => p.Key.ToString(), p => p.Value),
             },
-        });
+        }));
     }
 }
