@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Serverless.Functions.Hosting;
+using Serverless.Pipeline.Http;
 
 namespace Serverless.Functions.Tests.Published;
 
@@ -94,6 +95,19 @@ public sealed partial class PublishedAppTests(PublishedAppFixture app)
         Assert.All(http, t => Assert.Equal("Anonymous", t["authLevel"]!.GetValue<string>()));
         Assert.All(http, t => Assert.Single(t["methods"]!.AsArray()));
         Assert.Equal("api", app.Host["extensions"]!["http"]!["routePrefix"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Metadata_HttpFunctions_AreThePipelineRouteTable()
+    {
+        var expected = PipelineRoutes.All.Select(r => $"{r.Name} {r.Method.ToLowerInvariant()} {r.Template}").Order(StringComparer.Ordinal);
+
+        var actual = app.Functions.Select(f => (Name: f["name"]!.GetValue<string>(), Trigger: Trigger(f)))
+            .Where(f => f.Trigger["type"]!.GetValue<string>() == "httpTrigger")
+            .Select(f => $"{f.Name} {f.Trigger["methods"]![0]!.GetValue<string>()} {f.Trigger["route"]!.GetValue<string>()}")
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(expected, actual);
     }
 
     [Fact]
