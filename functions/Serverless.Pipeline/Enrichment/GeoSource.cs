@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Serverless.Pipeline.Enrichment;
 
 /// <summary>The geolocation database as configured: opened, or why there is none.</summary>
-public sealed partial class GeoSource
+public sealed partial class GeoSource : IDisposable
 {
     private GeoSource(GeoDatabase? database, string whyMissing)
     {
@@ -39,6 +39,8 @@ public sealed partial class GeoSource
             return new GeoSource(null, MissingReason.GeoDatabaseUnavailable);
         }
     }
+
+    public void Dispose() => Database?.Dispose();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The IP geolocation database {Path} could not be opened ({Failure}); events are stored with their location marked missing")]
     private static partial void LogUnavailable(ILogger logger, string path, string failure);

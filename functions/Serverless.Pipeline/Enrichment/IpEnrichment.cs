@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 
@@ -20,7 +21,8 @@ internal static class IpEnrichment
 
         var (network, prefix) = IpAnonymizer.Anonymize(address, context.Tenancy.IPv4Prefix, context.Tenancy.IPv6Prefix);
         var anonymized = network.ToString();
-        entry.AddPersonal("network", anonymized + "/" + prefix.ToString(System.Globalization.CultureInfo.InvariantCulture), context.JoinKey(anonymized + "/" + prefix.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var cidr = string.Create(CultureInfo.InvariantCulture, $"{anonymized}/{prefix}");
+        entry.AddPersonal("network", cidr, context.JoinKey(cidr));
         Locate(address, entry, context);
         return JsonValue.Create(anonymized);
     }
