@@ -51,10 +51,7 @@ public sealed class EnrichmentTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private async Task IngestLeadAsync()
     {
-        // The sample's published HMAC vector (see SampleIngestionTests).
-        var request = Requests.Unsigned("intake-hmac", Requests.Sample("intake-lead.json"), "application/json");
-        request.Headers.Add("X-Hub-Signature-256", "sha256=06626f2583460886c611bb60c1813a8438fed804caa9d4f4231cd731a9a4372e");
-        var response = await _client.SendAsync(request);
+        var response = await _client.SendAsync(Requests.IntakeLeadHmacVector());
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         await _runtime.DrainAsync();
         Assert.Equal(1, _runtime.Statistics.Stored);
