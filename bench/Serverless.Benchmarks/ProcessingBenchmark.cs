@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Serverless.Pipeline.Configuration;
+using Serverless.Pipeline.Enrichment;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Normalization;
 using Serverless.Pipeline.Privacy;
@@ -13,8 +14,8 @@ using Serverless.Pipeline.Validation;
 namespace Serverless.Benchmarks;
 
 /// <summary>
-/// The processing stage without I/O (parse, validate, normalize, pseudonymize, write the raw line and the activity
-/// data) against a baseline that only parses each event and writes it back with System.Text.Json. One thread; the
+/// The processing stage without I/O (parse, validate, normalize, enrich, pseudonymize, write the raw line and the
+/// activity data and enrichments) against a baseline that only parses each event and writes it back with System.Text.Json. One thread; the
 /// two alternate round by round so that machine noise hits both alike; the median round of each is reported.
 /// </summary>
 internal static class ProcessingBenchmark
@@ -48,6 +49,7 @@ internal static class ProcessingBenchmark
             RawArchive.WriteLine(writer, prepared);
             writer.Flush();
             _ = prepared.PseudonymizedData.ToJsonString();
+            _ = prepared.Enrichments.ToViewJson();
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Processing stage, one thread, {events:N0} events of {averageSize:N0} bytes, {rounds} rounds each"));
@@ -82,12 +84,14 @@ internal static class ProcessingBenchmark
         var parser = new EnvelopeParser();
         var pseudonymizer = new Pseudonymizer(new byte[32], "k1");
         var schema = schemas.Resolve("intake.lead.created", null).Schema!;
+        var enricher = new EventEnricher(options, pseudonymizer, GeoSource.None);
         var parsed = new PipelineEvent[bodies.Length];
         var steps = new (string Name, Action<int> Work)[]
         {
             ("envelope (CloudNative.CloudEvents)", i => parsed[i] = parser.Parse(bodies[i], DateTimeOffset.UnixEpoch).Event!),
             ("schema validation (NJsonSchema)", i => SchemaValidator.Validate(schema, parsed[i].DataJson)),
             ("normalization", i => EventNormalizer.Normalize(parsed[i], schema, options.RegionFor(parsed[i].Tenant), new NormalizedFields())),
+            ("enrichment (reference lookups apart)", i => enricher.Enrich(parsed[i], schema)),
             ("pseudonymization (HMAC-SHA256)", i => pseudonymizer.Pseudonymize(parsed[i], schema)),
         };
         Console.WriteLine("  breakdown, one step at a time:");

@@ -39,7 +39,7 @@ internal static class SyntheticEvents
                     ["incident_date"] = "2026-10-02",
                     ["description"] = "Rear-ended at a red light on Route 9; neck pain since. Seeking advice on a claim.",
                 },
-                ["marketing"] = new JsonObject { ["utm_source"] = "google", ["utm_medium"] = "cpc", ["utm_campaign"] = "pi-boston-fall" },
+                ["marketing"] = new JsonObject { ["utm_source"] = "google", ["utm_medium"] = "cpc", ["utm_campaign"] = "pi-boston-fall", ["landing_page"] = "https://example.com/accident-lawyer?utm_source=google&gclid=Cj0KCQiA" + random.Next().ToString(CultureInfo.InvariantCulture), ["referrer"] = "https://www.google.com/" },
                 ["client"] = new JsonObject { ["ip"] = "198.51.100." + random.Next(1, 255).ToString(CultureInfo.InvariantCulture), ["user_agent"] = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15" },
             };
             var envelope = new JsonObject

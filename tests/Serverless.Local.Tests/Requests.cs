@@ -17,6 +17,14 @@ internal static class Requests
         WebhookSigner.HmacSha256("/api/ingest/" + source, body, mediaType, RuntimeFactory.HmacSecret, "X-Signature-256", "X-Delivery-Id",
             deliveryId ?? "dlv_" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>The intake sample with its published HMAC vector, to the <c>intake-hmac</c> source.</summary>
+    public static HttpRequestMessage IntakeLeadHmacVector()
+    {
+        var request = Unsigned("intake-hmac", Sample("intake-lead.json"), "application/json");
+        request.Headers.Add("X-Hub-Signature-256", "sha256=06626f2583460886c611bb60c1813a8438fed804caa9d4f4231cd731a9a4372e");
+        return request;
+    }
+
     public static HttpRequestMessage Unsigned(string source, byte[] body, string mediaType)
     {
         var content = new ByteArrayContent(body);

@@ -48,8 +48,7 @@ public sealed class SampleIngestionTests(AzuriteFixture azurite) : IAsyncLifetim
     [Fact]
     public async Task Ingest_IntakeLeadWithPublishedHmacVector_IsStored()
     {
-        var request = Requests.Unsigned("intake-hmac", Requests.Sample("intake-lead.json"), "application/json");
-        request.Headers.Add("X-Hub-Signature-256", "sha256=06626f2583460886c611bb60c1813a8438fed804caa9d4f4231cd731a9a4372e");
+        var request = Requests.IntakeLeadHmacVector();
 
         var response = await _client.SendAsync(request);
 

@@ -14,6 +14,7 @@ public static class CliApplication
         root.Add(ReplayCommand.Create(global, environment));
         root.Add(RebuildCommand.Create(global, environment));
         root.Add(AuditCommand.Create(global, environment));
+        root.Add(ReferenceCommand.Create(global, environment));
         root.Add(LoadCommand.Create(environment));
         return root;
     }

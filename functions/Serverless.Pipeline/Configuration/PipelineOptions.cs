@@ -38,6 +38,8 @@ public sealed class PipelineOptions
     /// <summary>How long a subject access export's download link stays valid.</summary>
     public TimeSpan ExportLinkLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    public Enrichment.EnrichmentOptions Enrichment { get; init; } = new();
+
     public Dictionary<string, TenantOptions> Tenants { get; init; } = new(StringComparer.Ordinal);
 
     public TenantOptions TenantOrDefault(string tenant) => Tenants.TryGetValue(tenant, out var settings) ? settings : new TenantOptions();
@@ -59,4 +61,7 @@ public sealed class TenantOptions
 
     /// <summary>How long an erasure waits for that approval before it expires.</summary>
     public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>IP anonymization prefixes and the tenant's own site hosts.</summary>
+    public Enrichment.TenantEnrichmentOptions Enrichment { get; init; } = new();
 }

@@ -26,6 +26,7 @@ public sealed partial class BatchProcessor
     private readonly Privacy.Pseudonymizer _pseudonymizer;
     private readonly PipelineOptions _options;
     private readonly PoisonIsolation _isolation;
+    private readonly Enrichment.ReferenceTables _references;
     private readonly TimeProvider _time;
     private readonly ILogger<BatchProcessor> _logger;
 
@@ -46,6 +47,7 @@ public sealed partial class BatchProcessor
         _suppressions = suppressions;
         _pseudonymizer = pseudonymizer;
         _isolation = new PoisonIsolation(WriteCustomerAsync, options.PoisonRetryBackoff, logger);
+        _references = new Enrichment.ReferenceTables(storage.Reference, time, options.Enrichment, logger);
     }
 
     public async Task<BatchResult> ProcessAsync(IReadOnlyList<IncomingEvent> batch, CancellationToken cancellationToken)
@@ -83,6 +85,7 @@ public sealed partial class BatchProcessor
     private async Task<BatchResult> StoreAsync(IReadOnlyList<IncomingEvent> batch, List<(int Index, PreparedEvent Event)> accepted,
         List<(int Index, RejectedEvent Event)> rejected, EventOutcome[] outcomes, CancellationToken cancellationToken)
     {
+        await _references.ResolveAsync(accepted.Select(a => a.Event.Enrichments), cancellationToken).ConfigureAwait(false);
         var unsuppressed = await DropSuppressedAsync(accepted, outcomes, cancellationToken).ConfigureAwait(false);
         var stored = await DropDuplicatesAsync(unsuppressed, outcomes, cancellationToken).ConfigureAwait(false);
 

@@ -1,4 +1,5 @@
 using Serverless.Pipeline.Configuration;
+using Serverless.Pipeline.Enrichment;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Normalization;
 using Serverless.Pipeline.Privacy;
@@ -7,7 +8,7 @@ using Serverless.Pipeline.Validation;
 namespace Serverless.Pipeline.Processing;
 
 /// <summary>
-/// The CPU half of processing, with no I/O: parse the envelope, validate data against its schema, normalize,
+/// The CPU half of processing, with no I/O: parse the envelope, validate data against its schema, normalize, enrich,
 /// pseudonymize. Safe to call from several threads at once.
 /// </summary>
 public sealed class EventPreparer
@@ -16,12 +17,14 @@ public sealed class EventPreparer
     private readonly SchemaRegistry _schemas;
     private readonly Pseudonymizer _pseudonymizer;
     private readonly PipelineOptions _options;
+    private readonly EventEnricher _enricher;
 
-    public EventPreparer(SchemaRegistry schemas, Pseudonymizer pseudonymizer, PipelineOptions options)
+    public EventPreparer(SchemaRegistry schemas, Pseudonymizer pseudonymizer, PipelineOptions options, EventEnricher? enricher = null)
     {
         _schemas = schemas;
         _pseudonymizer = pseudonymizer;
         _options = options;
+        _enricher = enricher ?? new EventEnricher(options, pseudonymizer, GeoSource.None);
     }
 
     /// <summary>
@@ -70,7 +73,12 @@ public sealed class EventPreparer
             return Preparation.Reject(new RejectedEvent(incoming, new Rejection(RejectionReason.NormalizationFailed, normalizationErrors), pipelineEvent));
         }
 
-        return Preparation.Accept(new PreparedEvent(incoming, pipelineEvent, schema, fields.Contact, _pseudonymizer.Pseudonymize(pipelineEvent, schema)));
+        // Enrichment before pseudonymization: an IP address is anonymized in the data before any copy of it is made.
+        var enrichments = _enricher.Enrich(pipelineEvent, schema);
+        return Preparation.Accept(new PreparedEvent(incoming, pipelineEvent, schema, fields.Contact, _pseudonymizer.Pseudonymize(pipelineEvent, schema))
+        {
+            Enrichments = enrichments,
+        });
     }
 
     // What the envelope alone says, for an event whose preparation threw: its tenant and subject let the subject index

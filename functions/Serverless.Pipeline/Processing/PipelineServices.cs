@@ -40,7 +40,8 @@ public sealed class PipelineServices
         var schemas = await SchemaRegistry.LoadAsync(options.SchemaDirectory, cancellationToken).ConfigureAwait(false);
         var pseudonymizer = new Pseudonymizer(DecodeKey(options.PseudonymizationKey), options.PseudonymizationKeyId);
         var storage = new PipelineStorage(blobs, tables, new StorageNames(options.StoragePrefix));
-        var preparer = new EventPreparer(schemas, pseudonymizer, options);
+        var enricher = Enrichment.EventEnricher.Create(options, pseudonymizer, loggers.CreateLogger<Enrichment.EventEnricher>());
+        var preparer = new EventPreparer(schemas, pseudonymizer, options, enricher);
         var suppressions = new SuppressionList(storage.Suppressions, time, options.SuppressionCacheLifetime);
         var processor = new BatchProcessor(preparer, storage, pseudonymizer, suppressions, options, time, loggers.CreateLogger<BatchProcessor>());
         return new PipelineServices(options, schemas, pseudonymizer, storage, preparer, processor, suppressions);

@@ -4,13 +4,17 @@ using Serverless.Pipeline.Validation;
 
 namespace Serverless.Pipeline.Processing;
 
-/// <summary>An event that passed every check: normalized, with its contact fields and a pseudonymized copy of its data.</summary>
+/// <summary>An event that passed every check: normalized and enriched, with its contact fields and a pseudonymized copy of its data.</summary>
 public sealed record PreparedEvent(
     IncomingEvent Incoming,
     PipelineEvent Event,
     EventSchema Schema,
     IReadOnlyDictionary<ContactField, string> Contact,
-    JsonObject PseudonymizedData);
+    JsonObject PseudonymizedData)
+{
+    /// <summary>What the schema's <c>x-enrich</c> rules derived from the data.</summary>
+    public Enrichment.EventEnrichments Enrichments { get; init; } = new();
+}
 
 /// <summary>An event that failed a check, with what could be read of it before it failed.</summary>
 public sealed record RejectedEvent(IncomingEvent Incoming, Rejection Rejection, PipelineEvent? Event);

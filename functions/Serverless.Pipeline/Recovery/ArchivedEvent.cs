@@ -56,7 +56,10 @@ public sealed record ArchivedEvent(PreparedEvent Prepared, string Blob)
         var incoming = new IncomingEvent(ReadOnlyMemory<byte>.Empty,
             new StreamPosition(line.GetProperty("streampartition").GetString()!, line.GetProperty("streamsequence").GetInt64()),
             ParseTime(line.GetProperty("enqueuedtime")));
-        var prepared = new PreparedEvent(incoming, pipelineEvent, schema, Contact(pipelineEvent.Data, schema), pseudonymizer.Pseudonymize(pipelineEvent, schema));
+        var prepared = new PreparedEvent(incoming, pipelineEvent, schema, Contact(pipelineEvent.Data, schema), pseudonymizer.Pseudonymize(pipelineEvent, schema))
+        {
+            Enrichments = Enrichment.EventEnrichments.Read(line, value => pseudonymizer.JoinKey(pipelineEvent.Tenant, value)),
+        };
         return new ArchivedEvent(prepared, blob);
     }
 

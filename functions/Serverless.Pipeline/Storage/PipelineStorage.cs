@@ -25,6 +25,7 @@ public sealed class PipelineStorage
         AuditHead = tables.GetTableClient(names.AuditHeadTable);
         Audit = blobs.GetBlobContainerClient(names.AuditContainer);
         Exports = blobs.GetBlobContainerClient(names.ExportsContainer);
+        Reference = tables.GetTableClient(names.ReferenceTable);
         Blobs = blobs;
     }
 
@@ -43,6 +44,7 @@ public sealed class PipelineStorage
     public BlobContainerClient Audit { get; }
     public BlobContainerClient Exports { get; }
     public BlobServiceClient Blobs { get; }
+    public TableClient Reference { get; }
 
     /// <summary>Creates what does not exist yet. In Azure, Bicep creates them; this is for Azurite and first runs.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
@@ -60,6 +62,7 @@ public sealed class PipelineStorage
             Workflows.CreateIfNotExistsAsync(cancellationToken),
             AuditHead.CreateIfNotExistsAsync(cancellationToken),
             Audit.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
-            Exports.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+            Exports.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            Reference.CreateIfNotExistsAsync(cancellationToken)).ConfigureAwait(false);
     }
 }

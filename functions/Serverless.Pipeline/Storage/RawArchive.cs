@@ -6,7 +6,8 @@ namespace Serverless.Pipeline.Storage;
 
 /// <summary>
 /// The raw archive: every stored event as a CloudEvents 1.0 JSON line (normalized data, the resolved schema version
-/// its stream position and, when it has one, the trace it was ingested in, as extension attributes), one gzip JSON Lines blob per batch, partition and tenant.
+/// its stream position and, when it has one, the trace it was ingested in, as extension attributes; then the
+/// <c>enrichments</c> object when the schema declares any), one gzip JSON Lines blob per batch, partition and tenant.
 /// </summary>
 public static class RawArchive
 {
@@ -35,6 +36,7 @@ public static class RawArchive
         writer.WriteString("datacontenttype", "application/json");
         writer.WritePropertyName("data");
         e.Data.WriteTo(writer);
+        prepared.Enrichments.WriteTo(writer, pseudonymized: false);
         writer.WriteEndObject();
     }
 }

@@ -26,7 +26,11 @@ public sealed partial class StorageNames
         AuditHeadTable = prefix + "audit";
         AuditContainer = prefix + "audit";
         ExportsContainer = prefix + "exports";
+        ReferenceTable = prefix + "reference";
     }
+
+    /// <summary>Tenants' lookup tables for reference-data enrichment (partition tenant|table, row key the code).</summary>
+    public string ReferenceTable { get; }
 
     /// <summary>Raw archive: one gzip JSON Lines blob per batch, partition and tenant.</summary>
     public string RawContainer { get; }

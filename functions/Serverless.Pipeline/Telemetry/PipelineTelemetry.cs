@@ -49,6 +49,9 @@ public static class PipelineTelemetry
     internal static readonly Histogram<double> PrivacyRequestAge = Meter.CreateHistogram<double>(Instruments.PrivacyRequestAge, "s",
         "Age of a privacy request, in seconds since it was registered, when it enters a state.");
 
+    internal static readonly Counter<long> EnrichmentsMissing = Meter.CreateCounter<long>(Instruments.EnrichmentsMissing, "{enrichment}",
+        "Enrichments that could not run on a stored event, by kind and reason.");
+
     /// <summary>Instrument names.</summary>
     public static class Instruments
     {
@@ -62,6 +65,7 @@ public static class PipelineTelemetry
         public const string EventLag = "pipeline.event.lag";
         public const string PrivacyRequests = "pipeline.privacy.requests";
         public const string PrivacyRequestAge = "pipeline.privacy.request.age";
+        public const string EnrichmentsMissing = "pipeline.enrichments.missing";
     }
 
     /// <summary>Activity (span) names.</summary>

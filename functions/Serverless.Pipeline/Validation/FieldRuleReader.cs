@@ -1,8 +1,9 @@
 using System.Text.Json;
+using Serverless.Pipeline.Enrichment;
 
 namespace Serverless.Pipeline.Validation;
 
-/// <summary>Reads the pipeline's own keywords (<c>x-normalize</c>, <c>x-pii</c>, <c>x-contact</c>) out of a schema document.</summary>
+/// <summary>Reads the pipeline's own keywords (<c>x-normalize</c>, <c>x-pii</c>, <c>x-contact</c>, <c>x-enrich</c>) out of a schema document.</summary>
 internal static class FieldRuleReader
 {
     public static IReadOnlyList<FieldRule> Read(JsonElement schemaRoot)
@@ -48,18 +49,24 @@ internal static class FieldRuleReader
         var normalize = node.TryGetProperty("x-normalize", out var n) ? ParseEnum<NormalizeAs>(n, "x-normalize", path) : NormalizeAs.None;
         var contact = node.TryGetProperty("x-contact", out var c) ? ParseEnum<ContactField>(c, "x-contact", path) : ContactField.None;
         var isPii = node.TryGetProperty("x-pii", out var p) && p.ValueKind == JsonValueKind.True;
-        if (normalize == NormalizeAs.None && contact == ContactField.None && !isPii)
+        var enrich = node.TryGetProperty("x-enrich", out var e) ? ParseEnrichment(e, path) : null;
+        if (normalize == NormalizeAs.None && contact == ContactField.None && !isPii && enrich is null)
         {
             return null;
         }
 
         if (path.Count == 0)
         {
-            throw new InvalidDataException("The pipeline keywords x-normalize, x-pii and x-contact apply to properties, not to the data root.");
+            throw new InvalidDataException("The pipeline keywords x-normalize, x-pii, x-contact and x-enrich apply to properties, not to the data root.");
         }
 
-        return new FieldRule(path.ToArray(), normalize, isPii, contact);
+        return new FieldRule(path.ToArray(), normalize, isPii, contact, enrich);
     }
+
+    private static EnrichmentRule ParseEnrichment(JsonElement value, List<string> path) =>
+        value.ValueKind == JsonValueKind.String && EnrichmentRule.TryParse(value.GetString(), out var rule)
+            ? rule!
+            : throw new InvalidDataException($"Schema keyword 'x-enrich' at '{string.Join('.', path)}' must be one of: {EnrichmentRule.Accepted}.");
 
     private static T ParseEnum<T>(JsonElement value, string keyword, List<string> path)
         where T : struct, Enum

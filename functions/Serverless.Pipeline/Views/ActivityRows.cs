@@ -24,7 +24,7 @@ internal static class ActivityRows
     {
         var data = prepared.PseudonymizedData.ToJsonString();
         var truncated = data.Length > MaxDataChars;
-        return new TableEntity(partitionKey, RowKey(prepared))
+        var entity = new TableEntity(partitionKey, RowKey(prepared))
         {
             ["EventId"] = prepared.Event.Id,
             ["Type"] = prepared.Event.Type,
@@ -35,5 +35,11 @@ internal static class ActivityRows
             ["DataTruncated"] = truncated,
             ["RawBlob"] = rawBlob,
         };
+        if (prepared.Enrichments.ToViewJson() is { } enrichments)
+        {
+            entity["Enrichments"] = enrichments;
+        }
+
+        return entity;
     }
 }

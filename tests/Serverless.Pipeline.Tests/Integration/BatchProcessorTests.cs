@@ -33,7 +33,7 @@ public sealed class BatchProcessorTests(AzuriteFixture azurite)
         var lead = JsonNode.Parse(lines[0])!;
         Assert.Equal("maria.oconnor@example.com", lead["data"]!["contact"]!["email"]!.GetValue<string>());
         Assert.Equal("2026-11-20T19:03:11Z", lead["time"]!.GetValue<string>());
-        Assert.Equal("1-0-0", lead["schemaversion"]!.GetValue<string>());
+        Assert.Equal("1-1-0", lead["schemaversion"]!.GetValue<string>());
 
         var customers = harness.Services.Storage.Customers;
         var profile = (await customers.GetEntityAsync<TableEntity>(TableKeys.Customer("acme-law", "customer/C-99812"), "profile")).Value;

@@ -11,17 +11,37 @@ public sealed class SchemaRegistryTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Theory]
-    [InlineData("intake.lead.created")]
-    [InlineData("forms.submission.created")]
-    [InlineData("crm.contact.updated")]
-    [InlineData("com.example.portal.page_viewed")]
-    [InlineData("com.example.portal.document_uploaded")]
-    [InlineData("com.example.portal.message_sent")]
-    public void Resolve_ShippedType_FindsVersionOne(string eventType)
+    [InlineData("intake.lead.created", "1-1-0")]
+    [InlineData("forms.submission.created", "1-0-0")]
+    [InlineData("crm.contact.updated", "1-0-0")]
+    [InlineData("com.example.portal.page_viewed", "1-1-0")]
+    [InlineData("com.example.portal.document_uploaded", "1-0-0")]
+    [InlineData("com.example.portal.message_sent", "1-0-0")]
+    public void Resolve_ShippedTypeWithoutVersion_FindsTheNewest(string eventType, string newest)
     {
         var resolution = TestPipeline.Schemas.Resolve(eventType, null);
 
-        Assert.Equal(new SchemaVersion(1, 0, 0), resolution.Schema!.Version);
+        Assert.Equal(newest, resolution.Schema!.Version.ToString());
+    }
+
+    [Theory]
+    [InlineData("intake.lead.created")]
+    [InlineData("com.example.portal.page_viewed")]
+    public void Resolve_EnrichedTypeAtVersionOne_HasNoEnrichmentRules(string eventType)
+    {
+        var resolution = TestPipeline.Schemas.Resolve(eventType, "1-0-0");
+
+        Assert.DoesNotContain(resolution.Schema!.Rules, r => r.Enrich is not null);
+    }
+
+    [Fact]
+    public async Task Load_UnknownEnrichment_IsRefused()
+    {
+        WriteSchema("some.type", "1-0-0", """{"type":"object","properties":{"ip":{"type":"string","x-enrich":"whois"}}}""");
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => SchemaRegistry.LoadAsync(_directory, CancellationToken.None));
+
+        Assert.Contains("x-enrich", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

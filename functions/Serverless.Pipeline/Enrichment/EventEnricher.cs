@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Serverless.Pipeline.Configuration;
+using Serverless.Pipeline.Events;
+using Serverless.Pipeline.Normalization;
+using Serverless.Pipeline.Privacy;
+using Serverless.Pipeline.Validation;
+
+namespace Serverless.Pipeline.Enrichment;
+
+/// <summary>
+/// Applies the schema's <c>x-enrich</c> rules to an event whose data is already normalized: CPU work only, in the
+/// preparation step. IP addresses are anonymized in the data itself; reference-table lookups are deferred to the
+/// batch's storage step (<see cref="ReferenceTables.ResolveAsync"/>). Safe to call from several threads at once.
+/// </summary>
+public sealed class EventEnricher
+{
+    private readonly PipelineOptions _options;
+    private readonly Pseudonymizer _pseudonymizer;
+    private readonly GeoSource _geo;
+
+    public EventEnricher(PipelineOptions options, Pseudonymizer pseudonymizer, GeoSource geo)
+    {
+        _options = options;
+        _pseudonymizer = pseudonymizer;
+        _geo = geo;
+    }
+
+    public static EventEnricher Create(PipelineOptions options, Pseudonymizer pseudonymizer, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new EventEnricher(options, pseudonymizer, GeoSource.Open(options.Enrichment.GeoIpDatabasePath, logger));
+    }
+
+    public EventEnrichments Enrich(PipelineEvent pipelineEvent, EventSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(pipelineEvent);
+        ArgumentNullException.ThrowIfNull(schema);
+        var enrichments = new EventEnrichments();
+        EnrichmentContext? context = null;
+        foreach (var rule in schema.Rules)
+        {
+            if (rule.Enrich is not { } enrich)
+            {
+                continue;
+            }
+
+            var ordinal = 0;
+            foreach (var (parent, key, value) in JsonPaths.Leaves(pipelineEvent.Data, rule.Path))
+            {
+                var field = rule.HasArrayStep ? $"{rule.DottedPath}[{ordinal++}]" : rule.DottedPath;
+                if (value is null || value.GetValueKind() != JsonValueKind.String)
+                {
+                    continue;
+                }
+
+                context ??= ContextFor(pipelineEvent.Tenant);
+                var entry = enrichments.Start(field, enrich.KindName);
+                var text = value.GetValue<string>();
+                switch (enrich.Kind)
+                {
+                    case EnrichAs.Phone:
+                        PhoneEnrichment.Enrich(text, entry, context.Tenant);
+                        break;
+                    case EnrichAs.Email:
+                        EmailEnrichment.Enrich(text, entry, context.Tenant);
+                        break;
+                    case EnrichAs.PageUrl:
+                        PageUrlEnrichment.Enrich(text, entry, context.Tenant, context.JoinKey);
+                        break;
+                    case EnrichAs.Referrer:
+                        ReferrerEnrichment.Enrich(text, entry, context.Tenant, context.Tenancy.SiteHosts);
+                        break;
+                    case EnrichAs.UserAgent:
+                        UserAgentEnrichment.Enrich(text, entry, context.Tenant);
+                        break;
+                    case EnrichAs.Ip when IpEnrichment.Enrich(text, entry, context) is { } anonymized:
+                        JsonPaths.Set(parent, key, anonymized);
+                        break;
+                    case EnrichAs.Reference:
+                        entry.Add("table", enrich.Table!);
+                        enrichments.Defer(new PendingLookup(entry, context.Tenant, enrich.Table!, text.Trim()));
+                        break;
+                }
+            }
+        }
+
+        return enrichments;
+    }
+
+    private EnrichmentContext ContextFor(string tenant)
+    {
+        var tenancy = _options.TenantOrDefault(tenant).Enrichment;
+        return new EnrichmentContext(tenant, tenancy, _geo, value => _pseudonymizer.JoinKey(tenant, value));
+    }
+}

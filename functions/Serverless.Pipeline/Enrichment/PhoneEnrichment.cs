@@ -1,0 +1,49 @@
+using PhoneNumbers;
+
+namespace Serverless.Pipeline.Enrichment;
+
+/// <summary>Country and line type of a phone number that normalization has already written in E.164.</summary>
+internal static class PhoneEnrichment
+{
+    private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
+    public static void Enrich(string e164, EnrichmentEntry entry, string tenant)
+    {
+        PhoneNumber number;
+        try
+        {
+            number = Util.Parse(e164, null);
+        }
+        catch (NumberParseException)
+        {
+            EventEnrichments.MarkMissing(entry, MissingReason.Unparseable, tenant);
+            return;
+        }
+
+        var region = Util.GetRegionCodeForNumber(number);
+        if (string.IsNullOrEmpty(region) || region == "ZZ")
+        {
+            EventEnrichments.MarkMissing(entry, MissingReason.UnknownValue, tenant);
+            return;
+        }
+
+        entry.Add("country", region);
+        entry.Add("lineType", LineType(Util.GetNumberType(number)));
+    }
+
+    private static string LineType(PhoneNumberType type) => type switch
+    {
+        PhoneNumberType.MOBILE => "mobile",
+        PhoneNumberType.FIXED_LINE => "fixedLine",
+        PhoneNumberType.FIXED_LINE_OR_MOBILE => "fixedLineOrMobile",
+        PhoneNumberType.TOLL_FREE => "tollFree",
+        PhoneNumberType.PREMIUM_RATE => "premiumRate",
+        PhoneNumberType.SHARED_COST => "sharedCost",
+        PhoneNumberType.VOIP => "voip",
+        PhoneNumberType.PERSONAL_NUMBER => "personalNumber",
+        PhoneNumberType.PAGER => "pager",
+        PhoneNumberType.UAN => "uan",
+        PhoneNumberType.VOICEMAIL => "voicemail",
+        _ => "unknown",
+    };
+}
