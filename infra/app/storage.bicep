@@ -83,6 +83,7 @@ var tableNames = [
   'privacyrequests' // erasure and export requests, their steps and certificates
   'workflows' // the local runtime's workflow histories; Durable keeps its own in the task hub
   'audit' // the head of each tenant's audit chain
+  'reference' // tenants' lookup tables for reference-data enrichment (serverless-cli reference)
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {

@@ -119,7 +119,7 @@ public sealed partial class StorageDataProtectionTests(InfraFixture infra)
 
         Assert.Equal(["audit", "exports", "quarantine", "raw"], containers.Order(StringComparer.Ordinal));
         Assert.Equal(
-            ["audit", "counters", "customers", "eventids", "identities", "privacyrequests", "suppressions", "webhookdeliveries", "workflows"],
+            ["audit", "counters", "customers", "eventids", "identities", "privacyrequests", "reference", "suppressions", "webhookdeliveries", "workflows"],
             tables.Order(StringComparer.Ordinal));
         Assert.All(ArmTemplate.OfType(infra.Main, "Microsoft.Storage/storageAccounts/blobServices/containers"),
             c => Assert.Equal("None", c.Properties["publicAccess"]!.GetValue<string>()));
