@@ -58,15 +58,21 @@ internal sealed class WorkflowHarness : IAsyncDisposable
         var first = Enumerable.Range(1, 6).SelectMany(c => Enumerable.Range(0, 2).Select(i => Requests.PortalEvent($"c{c}-e{i}", $"customer/C-{c}")));
         var second = Enumerable.Range(1, 6).Select(c => Requests.PortalEvent($"c{c}-e2", $"customer/C-{c}"))
             .Append(Requests.PortalEvent("c3-bad", "customer/C-3", data: """{"path":"nope"}"""));
-        await Pipeline.Processor.ProcessAsync(Batch(first, 0), CancellationToken.None);
-        await Pipeline.Processor.ProcessAsync(Batch(second, 100), CancellationToken.None);
+        await ProcessAsync(first, 0);
+        await ProcessAsync(second, 100);
     }
 
-    public async Task<string> EraseAsync(string subject)
+    public Task<Serverless.Pipeline.Processing.BatchResult> ProcessAsync(IEnumerable<string> events, long firstSequence) =>
+        Pipeline.Processor.ProcessAsync(Batch(events, firstSequence), CancellationToken.None);
+
+    public async Task<string> EraseAsync(string? subject, string? email = null, string? phone = null)
     {
-        var body = Requests.Utf8($$$"""{"tenant":"acme-law","subject":"{{{subject}}}","reason":"Art. 17","requester":"ticket 1"}""");
+        var body = Requests.Utf8(new System.Text.Json.Nodes.JsonObject
+        {
+            ["tenant"] = "acme-law", ["subject"] = subject, ["email"] = email, ["phone"] = phone, ["reason"] = "Art. 17", ["requester"] = "ticket 1",
+        }.ToJsonString());
         var response = await Api.CreateAsync("erasure", new Caller("dpo-alice", new HashSet<string> { Caller.ComplianceRole }), "application/json", body,
-            "kill-test-" + subject, "/api/privacy/erasures", CancellationToken.None);
+            "kill-test-" + (subject ?? email ?? phone), "/api/privacy/erasures", CancellationToken.None);
         return ((System.Text.Json.Nodes.JsonObject)response.Body)["id"]!.GetValue<string>();
     }
 

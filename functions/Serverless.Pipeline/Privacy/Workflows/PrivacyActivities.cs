@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using Serverless.Pipeline.Privacy.Audit;
+using Serverless.Pipeline.Privacy.Erasure;
 using Serverless.Pipeline.Privacy.Requests;
 using Serverless.Pipeline.Privacy.Suppression;
 using Serverless.Pipeline.Processing;
@@ -171,6 +172,7 @@ public sealed class PrivacyActivities
         ArgumentNullException.ThrowIfNull(input);
         var request = await LoadAsync(input, cancellationToken).ConfigureAwait(false);
         var subjects = (request.Subjects ?? []).ToHashSet(StringComparer.Ordinal);
+        var matcher = MatcherFor(request);
         var blobs = Storage.Blobs.GetBlobContainerClient(container);
         var isRaw = container == Storage.Names.RawContainer;
         long blobsRewritten = 0, lines = 0, ledgerRows = 0;
@@ -189,7 +191,7 @@ public sealed class PrivacyActivities
             foreach (var row in rows)
             {
                 var blobName = row.GetString("Blob");
-                var removed = await GzipJsonLines.RemoveLinesAsync(blobs.GetBlobClient(blobName), line => LineIsAbout(line, subjects, isRaw), cancellationToken).ConfigureAwait(false);
+                var removed = await GzipJsonLines.RemoveLinesAsync(blobs.GetBlobClient(blobName), matcher.IsAbout, cancellationToken).ConfigureAwait(false);
                 if (isRaw)
                 {
                     ledgerRows += await ForgetEventIdsAsync(request.Tenant, removed, cancellationToken).ConfigureAwait(false);
@@ -221,7 +223,7 @@ public sealed class PrivacyActivities
         ArgumentNullException.ThrowIfNull(input);
         var request = await LoadAsync(input, cancellationToken).ConfigureAwait(false);
         var subjects = (request.Subjects ?? []).ToHashSet(StringComparer.Ordinal);
-        var needles = Needles(request).ToList();
+        var matcher = MatcherFor(request);
         var findings = new List<string>();
         long checkedItems = 0;
         foreach (var subject in subjects)
@@ -253,8 +255,7 @@ public sealed class PrivacyActivities
             {
                 using (line)
                 {
-                    var text = line.RootElement.GetRawText();
-                    if (LineIsAbout(text, subjects, true) || LineIsAbout(text, subjects, false) || needles.Any(n => text.Contains(n, StringComparison.OrdinalIgnoreCase)))
+                    if (matcher.IsAbout(line.RootElement.GetRawText()))
                     {
                         findings.Add($"A line about the person is left in {touched}.");
                     }
@@ -465,28 +466,11 @@ public sealed class PrivacyActivities
         return forgotten;
     }
 
-    // Raw lines are CloudEvents ("subject"); quarantine lines are records ("subject" in camelCase too).
-    private static bool LineIsAbout(string line, HashSet<string> subjects, bool isRaw)
-    {
-        using var document = JsonDocument.Parse(line);
-        return document.RootElement.TryGetProperty("subject", out var subject) && subject.ValueKind == JsonValueKind.String && subjects.Contains(subject.GetString()!)
-            || (!isRaw && document.RootElement.TryGetProperty("body", out var body) && body.ValueKind == JsonValueKind.String
-                && subjects.Any(s => body.GetString()!.Contains(s, StringComparison.Ordinal)));
-    }
-
-    private IEnumerable<string> Needles(PrivacyRequest request)
-    {
-        if (request.Identifiers is { } identifiers)
-        {
-            foreach (var value in new[] { identifiers.Email, identifiers.Phone, identifiers.Subject })
-            {
-                if (!string.IsNullOrEmpty(value))
-                {
-                    yield return value;
-                }
-            }
-        }
-    }
+    private PersonMatcher MatcherFor(PrivacyRequest request) => new(
+        request.Subjects ?? [],
+        request.Identifiers?.Email is { } email ? [email] : [],
+        request.Identifiers?.Phone is { } phone ? [phone] : [],
+        _pipeline.Options.RegionFor(request.Tenant));
 
     private SubjectKeys KeysOf(PrivacyRequest request) =>
         SubjectKeys.For(_pipeline.Pseudonymizer, request.Tenant, request.Identifiers?.Subject, request.Identifiers?.Email, request.Identifiers?.Phone);
