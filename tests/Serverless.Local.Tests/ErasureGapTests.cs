@@ -55,4 +55,52 @@ public sealed class ErasureGapTests(AzuriteFixture azurite)
         var request = await harness.Privacy.Activities.Requests.GetAsync("erasure", id, CancellationToken.None);
         Assert.Single(request!.Steps, s => s.Name == "verify");
     }
+
+    [Fact]
+    public async Task Processing_InvalidEventsOfAnErasedPerson_AreSuppressedAndStoredNowhere()
+    {
+        var prefix = NewPrefix();
+        await using var harness = await WorkflowHarness.StartAsync(azurite.Server, prefix);
+        await harness.ProcessAsync([Lead("L-1", "customer/1", "erased@example.com"), Lead("L-2", "customer/2", "kept@example.com")], 0);
+        var id = await harness.EraseAsync("customer/1", "erased@example.com");
+        Assert.Equal("Completed", await CompleteAsync(harness, id));
+
+        var result = await harness.ProcessAsync([
+            Lead("late-by-subject", "customer/1", "someone-else@example.com", valid: false),
+            Lead("late-by-email", "lead/NEW", " Erased@Example.COM ", valid: false),
+            Lead("late-other", "customer/2", "kept@example.com", valid: false)], 10);
+
+        Assert.Equal((2, 1), (result.Suppressed, result.Quarantined));
+        var everything = await StorageScan.EverythingAsync(azurite.Server.ConnectionString, prefix);
+        Assert.DoesNotContain(everything, item => item.Text.Contains("late-by", StringComparison.Ordinal)
+            || item.Text.Contains("lead/NEW", StringComparison.Ordinal) || item.Text.Contains("lead%2FNEW", StringComparison.Ordinal)
+            || item.Text.Contains("customer/1|", StringComparison.Ordinal) || item.Text.Contains("customer%2F1|", StringComparison.Ordinal));
+        Assert.Single(await LinesAsync(prefix, "quarantine"), line => line.Contains("late-other", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Erasure_ByEmailOfAPersonKnownOnlyFromQuarantine_FindsAndErasesTheQuarantinedRecords()
+    {
+        var prefix = NewPrefix();
+        await using var harness = await WorkflowHarness.StartAsync(azurite.Server, prefix);
+        await harness.ProcessAsync([
+            Lead("Q-1", "lead/Q-1", " Quinn.Only@Example.com ", valid: false, phone: "(617) 555-0142"),
+            Lead("Q-2", "lead/Q-2", "quinn.only@example.com", valid: false),
+            Lead("K-1", "customer/K-1", "quinn.onlyx@example.com"),
+            Lead("K-2", "customer/K-2", "keep@example.com", valid: false)], 0);
+
+        var id = await harness.EraseAsync(null, "quinn.only@example.com");
+
+        Assert.Equal("Completed", await CompleteAsync(harness, id));
+        var request = await harness.Privacy.Activities.Requests.GetAsync("erasure", id, CancellationToken.None);
+        Assert.Equal(2, request!.Certificate!["customerRecords"]!.GetValue<int>());
+        var everything = await StorageScan.EverythingAsync(azurite.Server.ConnectionString, prefix);
+        foreach (var needle in new[] { "quinn.only@example.com", "Quinn.Only@Example.com", "quinn.only\\u0040example.com", "lead/Q-", "lead%2FQ-", "6175550142", "555-0142" })
+        {
+            Assert.DoesNotContain(everything, item => item.Text.Contains(needle, StringComparison.OrdinalIgnoreCase));
+        }
+
+        Assert.Equal(["K-2"], (await LinesAsync(prefix, "quarantine")).Select(l => JsonNode.Parse(l)!["eventId"]!.GetValue<string>()));
+        Assert.Equal(["K-1"], (await LinesAsync(prefix, "raw")).Select(l => JsonNode.Parse(l)!["id"]!.GetValue<string>()));
+    }
 }

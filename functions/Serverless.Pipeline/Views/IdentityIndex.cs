@@ -9,7 +9,8 @@ namespace Serverless.Pipeline.Views;
 
 /// <summary>
 /// Which customers carry an email or phone, by join key (partition tenant|kind|key, a row per subject), so that an
-/// erasure asked for by email or phone finds every customer record of the person.
+/// erasure asked for by email or phone finds every customer record of the person, those known only from quarantined
+/// events included (their identifiers in canonical form, normalized where they could be).
 /// </summary>
 public sealed class IdentityIndex
 {
@@ -25,7 +26,7 @@ public sealed class IdentityIndex
     public async Task RecordAsync(SubjectBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        foreach (var (partitionKey, rowKey) in Rows(_pseudonymizer, batch.Tenant, batch.Subject, batch.Events.Select(e => e.Contact)))
+        foreach (var (partitionKey, rowKey) in Rows(_pseudonymizer, batch.Tenant, batch.Subject, batch.Events.Select(e => e.Contact).Concat(batch.Quarantined.SelectMany(q => q.AsContacts()))))
         {
             await _table.UpsertEntityAsync(new TableEntity(partitionKey, rowKey)
             {
