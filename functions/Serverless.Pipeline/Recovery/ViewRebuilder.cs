@@ -112,7 +112,7 @@ public sealed partial class ViewRebuilder
             select: ["RowKey", "Container", "Blob"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             existing.Add(row.RowKey);
-            if (row.RowKey.StartsWith(SubjectIndex.Prefix, StringComparison.Ordinal) && row.GetString("Container") is { } container && row.GetString("Blob") is { } blob
+            if (CustomerPartition.IsSubjectIndex(row.RowKey) && row.GetString("Container") is { } container && row.GetString("Blob") is { } blob
                 && (container == Storage.Names.RawContainer || container == Storage.Names.QuarantineContainer))
             {
                 blobs.Add((container, blob));
