@@ -103,4 +103,65 @@ public sealed class ErasureGapTests(AzuriteFixture azurite)
         Assert.Equal(["K-2"], (await LinesAsync(prefix, "quarantine")).Select(l => JsonNode.Parse(l)!["eventId"]!.GetValue<string>()));
         Assert.Equal(["K-1"], (await LinesAsync(prefix, "raw")).Select(l => JsonNode.Parse(l)!["id"]!.GetValue<string>()));
     }
+
+    [Fact]
+    public async Task Certificate_AfterAnErasure_AccountsForEveryPlaceFieldByField()
+    {
+        var prefix = NewPrefix();
+        await using var harness = await WorkflowHarness.StartAsync(azurite.Server, prefix);
+        await harness.ProcessAsync([
+            Lead("L-1", "customer/1", "cert@example.com"), Requests.PortalEvent("p-1", "customer/1"),
+            Lead("L-1-bad", "customer/1", "cert@example.com", valid: false), Lead("L-2", "customer/2", "other@example.com")], 0);
+        var export = await harness.ExportAsync("cert@example.com");
+        Assert.Equal("Completed", await CompleteAsync(harness, export));
+
+        var id = await harness.EraseAsync("customer/1", "cert@example.com");
+
+        Assert.Equal("Completed", await CompleteAsync(harness, id));
+        var request = (await harness.Privacy.Activities.Requests.GetAsync("erasure", id, CancellationToken.None))!;
+        var certificate = request.Certificate!;
+        var completedAt = certificate["completedAt"]!.GetValue<DateTimeOffset>();
+        var at = request.Steps.ToDictionary(s => s.Name, s => s.At);
+        var inventory = certificate["inventory"]!.AsArray().ToDictionary(e => e!["place"]!.GetValue<string>(), e => e!.AsObject());
+        Assert.Equal(
+            ["customerViews", "identityIndex", "exports", "rawArchive", "quarantine", "subjectIndex", "dedupeLedger", "deliveryLog", "eventStream",
+             "blobSoftDelete", "workflowHistory", "telemetry", "suppressionList", "auditLog"],
+            inventory.Keys);
+        AssertErased(inventory["customerViews"], at["delete-views"], ("viewRows", 3));
+        AssertErased(inventory["identityIndex"], at["delete-views"], ("identityRows", 1));
+        AssertErased(inventory["exports"], at["delete-views"], ("exportDocuments", 1));
+        AssertErased(inventory["rawArchive"], at["purge-raw"], ("blobsRewritten", 1), ("linesRemoved", 2));
+        AssertErased(inventory["quarantine"], at["purge-quarantine"], ("blobsRewritten", 1), ("linesRemoved", 1));
+        AssertErased(inventory["subjectIndex"], at["purge-quarantine"], ("indexRowsRemoved", 2));
+        AssertErased(inventory["dedupeLedger"], at["purge-raw"], ("ledgerRowsRemoved", 2));
+        AssertExpires(inventory["eventStream"], completedAt.AddDays(1), "retention of 1 day(s)");
+        AssertExpires(inventory["blobSoftDelete"], at["purge-quarantine"].AddDays(14), "for 14 day(s)");
+        AssertExpires(inventory["workflowHistory"], completedAt.AddHours(1), "purged after it ends");
+        AssertExpires(inventory["telemetry"], completedAt.AddDays(30), "30 day(s)");
+        Assert.StartsWith("Join keys and counts only", inventory["telemetry"]["holds"]!.GetValue<string>(), StringComparison.Ordinal);
+        foreach (var kept in new[] { "deliveryLog", "suppressionList", "auditLog" })
+        {
+            Assert.Equal("kept", inventory[kept]["status"]!.GetValue<string>());
+            Assert.False(string.IsNullOrEmpty(inventory[kept]["reason"]!.GetValue<string>()));
+            Assert.Null(inventory[kept]["expiresBy"]);
+        }
+
+        Assert.DoesNotContain(await LinesAsync(prefix, "exports"), line => line.Contains("cert@example.com", StringComparison.Ordinal));
+    }
+
+    private static void AssertErased(JsonObject entry, DateTimeOffset at, params (string Name, long Count)[] counts)
+    {
+        Assert.Equal("erased", entry["status"]!.GetValue<string>());
+        Assert.Equal(at, entry["at"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(counts.ToDictionary(c => c.Name, c => c.Count), entry["counts"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<long>()));
+        Assert.Null(entry["expiresBy"]);
+    }
+
+    private static void AssertExpires(JsonObject entry, DateTimeOffset by, string reason)
+    {
+        Assert.Equal("expires", entry["status"]!.GetValue<string>());
+        Assert.Equal(by, entry["expiresBy"]!.GetValue<DateTimeOffset>());
+        Assert.Contains(reason, entry["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(entry["counts"]);
+    }
 }

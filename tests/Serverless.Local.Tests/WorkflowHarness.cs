@@ -76,6 +76,14 @@ internal sealed class WorkflowHarness : IAsyncDisposable
         return ((System.Text.Json.Nodes.JsonObject)response.Body)["id"]!.GetValue<string>();
     }
 
+    public async Task<string> ExportAsync(string email)
+    {
+        var body = Requests.Utf8(new System.Text.Json.Nodes.JsonObject { ["tenant"] = "acme-law", ["email"] = email, ["requester"] = "the data subject" }.ToJsonString());
+        var response = await Api.CreateAsync("export", new Caller("dpo-alice", new HashSet<string> { Caller.ComplianceRole }), "application/json", body,
+            "export-" + email, "/api/privacy/exports", CancellationToken.None);
+        return ((System.Text.Json.Nodes.JsonObject)response.Body)["id"]!.GetValue<string>();
+    }
+
     public ValueTask DisposeAsync() => Privacy.DisposeAsync();
 
     private static List<IncomingEvent> Batch(IEnumerable<string> events, long firstSequence) =>

@@ -38,6 +38,9 @@ public sealed class PipelineOptions
     /// <summary>How long a subject access export's download link stays valid.</summary>
     public TimeSpan ExportLinkLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long data outside the pipeline's reach lasts after an erasure, as its certificate states.</summary>
+    public PrivacyRetentionOptions Privacy { get; init; } = new();
+
     public Dictionary<string, TenantOptions> Tenants { get; init; } = new(StringComparer.Ordinal);
 
     public TenantOptions TenantOrDefault(string tenant) => Tenants.TryGetValue(tenant, out var settings) ? settings : new TenantOptions();

@@ -88,7 +88,10 @@ public sealed class ErasureSteps
         return new SuppressionResult(suppressedAt + _pipeline.Suppressions.CacheLifetime + _pipeline.Options.SuppressionMargin);
     }
 
-    /// <summary>Deletes the profile and activity rows and the identity lookups; keeps the subject index for the purges.</summary>
+    /// <summary>
+    /// Deletes the profile and activity rows, the identity lookups and the person's subject access exports; keeps the
+    /// subject index for the purges.
+    /// </summary>
     public async Task<StepResult> DeleteViewsAsync(WorkflowInput input, CancellationToken cancellationToken)
     {
         var request = await _journal.LoadAsync(input, cancellationToken).ConfigureAwait(false);
@@ -104,7 +107,32 @@ public sealed class ErasureSteps
         var identityRows = await _identities.RowsOfAsync(request.Tenant, PersonKeys.All(_pipeline.Pseudonymizer, request), subjects, cancellationToken).ConfigureAwait(false);
         await _journal.CountOnceAsync(input, DeleteViewsStep, "identity-index", new Dictionary<string, long> { ["identityRows"] = identityRows.Count }, cancellationToken).ConfigureAwait(false);
         await _identities.DeleteRowsAsync(identityRows, cancellationToken).ConfigureAwait(false);
-        return await _journal.RecordAsync(input, DeleteViewsStep, new() { ["viewRows"] = 0, ["identityRows"] = 0 }, cancellationToken).ConfigureAwait(false);
+        var exports = await ExportsOfAsync(request.Tenant, subjects, cancellationToken).ConfigureAwait(false);
+        await _journal.CountOnceAsync(input, DeleteViewsStep, "exports", new Dictionary<string, long> { ["exportDocuments"] = exports.Count }, cancellationToken).ConfigureAwait(false);
+        foreach (var export in exports)
+        {
+            await Storage.Exports.DeleteBlobIfExistsAsync(export, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        return await _journal.RecordAsync(input, DeleteViewsStep, new() { ["viewRows"] = 0, ["identityRows"] = 0, ["exportDocuments"] = 0 }, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Export documents are few (the lifecycle rule deletes them after days): each of the tenant's is read whole.
+    private async Task<List<string>> ExportsOfAsync(string tenant, IReadOnlyCollection<string> subjects, CancellationToken cancellationToken)
+    {
+        var theirs = new List<string>();
+        await foreach (var item in Storage.Exports.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, tenant + "/", cancellationToken).ConfigureAwait(false))
+        {
+            var content = await Storage.Exports.GetBlobClient(item.Name).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            using var document = JsonDocument.Parse(content.Value.Content);
+            if (document.RootElement.TryGetProperty("customerRecords", out var records)
+                && records.EnumerateArray().Any(r => r.TryGetProperty("subject", out var s) && s.ValueKind == JsonValueKind.String && subjects.Contains(s.GetString()!)))
+            {
+                theirs.Add(item.Name);
+            }
+        }
+
+        return theirs;
     }
 
     /// <summary>
@@ -137,7 +165,7 @@ public sealed class ErasureSteps
                 await GzipJsonLines.RemoveLinesAsync(blobs.GetBlobClient(blob.Name), matcher.IsAbout, async (lines, ct) =>
                 {
                     var ids = isRaw ? EventIdsOf(lines) : [];
-                    await _journal.CountOnceAsync(input, step, unit, PurgeCounts(1, lines.Count, ids.Count), ct, Touch).ConfigureAwait(false);
+                    await _journal.CountOnceAsync(input, step, unit, PurgeCounts(1, lines.Count, ids.Count, 1), ct, Touch).ConfigureAwait(false);
                     foreach (var id in ids)
                     {
                         await _ledger.ForgetAsync(request.Tenant, id, ct).ConfigureAwait(false);
@@ -147,14 +175,14 @@ public sealed class ErasureSteps
                 }, cancellationToken).ConfigureAwait(false);
                 if (!rewritten)
                 {
-                    await _journal.CountOnceAsync(input, step, unit, PurgeCounts(0, 0, 0), cancellationToken, Touch).ConfigureAwait(false);
+                    await _journal.CountOnceAsync(input, step, unit, PurgeCounts(0, 0, 0, 1), cancellationToken, Touch).ConfigureAwait(false);
                 }
 
                 await partition.ForgetBlobAsync(blob, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        return await _journal.RecordAsync(input, step, PurgeCounts(0, 0, 0), cancellationToken).ConfigureAwait(false);
+        return await _journal.RecordAsync(input, step, PurgeCounts(0, 0, 0, 0), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -188,7 +216,13 @@ public sealed class ErasureSteps
         foreach (var touched in request.TouchedBlobs)
         {
             var slash = touched.IndexOf('/', StringComparison.Ordinal);
-            var blob = Storage.Blobs.GetBlobContainerClient(touched[..slash]).GetBlobClient(touched[(slash + 1)..]);
+            var container = Storage.Blobs.GetBlobContainerClient(touched[..slash]);
+            var blob = container.GetBlobClient(touched[(slash + 1)..]);
+            if (await BlobVersionCheck.EarlierVersionsAsync(container, blob.Name, cancellationToken).ConfigureAwait(false) > 0)
+            {
+                findings.Add($"Earlier versions of {touched} keep what was purged: blob versioning must be off on the data account.");
+            }
+
             if (await blob.ExistsAsync(cancellationToken).ConfigureAwait(false))
             {
                 await foreach (var line in GzipJsonLines.ReadAsync(blob, cancellationToken).ConfigureAwait(false))
@@ -237,6 +271,7 @@ public sealed class ErasureSteps
             ["customerRecords"] = request.Subjects?.Count ?? 0,
             ["steps"] = JsonSerializer.SerializeToNode(request.Steps),
             ["blobsPurged"] = JsonSerializer.SerializeToNode(request.TouchedBlobs),
+            ["inventory"] = JsonSerializer.SerializeToNode(ErasureInventory.Of(request, _pipeline.Options.Privacy, completedAt)),
         };
         var record = await _audit.AppendAsync(request.Tenant, request.Id, "erasure-completed", certificate, cancellationToken).ConfigureAwait(false);
         certificate["audit"] = new JsonObject { ["sequence"] = record.Sequence, ["hash"] = record.Hash };
@@ -296,11 +331,12 @@ public sealed class ErasureSteps
         return new WorkflowOutcome(change.Status, change.Detail);
     }
 
-    private static Dictionary<string, long> PurgeCounts(long blobsRewritten, long linesRemoved, long ledgerRowsRemoved) => new()
+    private static Dictionary<string, long> PurgeCounts(long blobsRewritten, long linesRemoved, long ledgerRowsRemoved, long indexRowsRemoved) => new()
     {
         ["blobsRewritten"] = blobsRewritten,
         ["linesRemoved"] = linesRemoved,
         ["ledgerRowsRemoved"] = ledgerRowsRemoved,
+        ["indexRowsRemoved"] = indexRowsRemoved,
     };
 
     private static List<string> EventIdsOf(IReadOnlyList<string> rawLines) =>
