@@ -164,4 +164,23 @@ public sealed class ErasureGapTests(AzuriteFixture azurite)
         Assert.Contains(reason, entry["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Null(entry["counts"]);
     }
+
+    [Fact]
+    public async Task Erasure_ProcessorsInOneProcess_DoesNotWaitOutTheSuppressionCache()
+    {
+        var prefix = NewPrefix();
+        await using var harness = await WorkflowHarness.StartAsync(azurite.Server, prefix, configure: o =>
+        {
+            o.SuppressionCacheLifetime = TimeSpan.FromMinutes(10);
+            o.SuppressionMargin = TimeSpan.FromMinutes(10);
+            o.AllProcessorsInProcess = true;
+        });
+        await harness.ProcessAsync([Lead("L-1", "customer/1", "fast@example.com")], 0);
+        Assert.Equal(0, (await harness.ProcessAsync([Lead("L-warm", "customer/2", "warm@example.com")], 5)).Suppressed);
+
+        var id = await harness.EraseAsync("customer/1", "fast@example.com");
+
+        Assert.Equal("Completed", await CompleteAsync(harness, id));
+        Assert.Equal(1, (await harness.ProcessAsync([Lead("L-late", "customer/1", "fast@example.com")], 10)).Suppressed);
+    }
 }

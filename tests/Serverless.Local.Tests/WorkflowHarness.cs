@@ -29,7 +29,7 @@ internal sealed class WorkflowHarness : IAsyncDisposable
     public CheckpointedWorkflowRunner Runner => Privacy.Runner;
     public PrivacyApi Api => Privacy.Api;
 
-    public static async Task<WorkflowHarness> StartAsync(AzuriteServer azurite, string prefix, HttpPipelinePolicy? fault = null)
+    public static async Task<WorkflowHarness> StartAsync(AzuriteServer azurite, string prefix, HttpPipelinePolicy? fault = null, Action<PipelineOptions>? configure = null)
     {
         var options = new PipelineOptions
         {
@@ -38,6 +38,7 @@ internal sealed class WorkflowHarness : IAsyncDisposable
             SuppressionCacheLifetime = TimeSpan.FromMilliseconds(50),
             SuppressionMargin = TimeSpan.FromMilliseconds(50),
         };
+        configure?.Invoke(options);
         var blobOptions = new BlobClientOptions();
         var tableOptions = new TableClientOptions();
         if (fault is not null)

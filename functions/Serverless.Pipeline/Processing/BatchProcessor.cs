@@ -84,6 +84,8 @@ public sealed partial class BatchProcessor
         List<(int Index, RejectedEvent Event)> rejected, EventOutcome[] outcomes, CancellationToken cancellationToken)
     {
         // Suppression comes before anything is written: an erased person's event, valid or not, is stored nowhere.
+        // The batch is in flight from this read of the list to its last write, which an erasure in this process waits for.
+        using var inFlight = _suppressions.EnterBatch();
         var unsuppressed = await DropSuppressedAsync(accepted, outcomes, cancellationToken).ConfigureAwait(false);
         rejected = await DropSuppressedAsync(rejected, outcomes, cancellationToken).ConfigureAwait(false);
         var stored = await DropDuplicatesAsync(unsuppressed, outcomes, cancellationToken).ConfigureAwait(false);

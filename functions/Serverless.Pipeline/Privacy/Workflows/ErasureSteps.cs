@@ -85,7 +85,35 @@ public sealed class ErasureSteps
             }, cancellationToken).ConfigureAwait(false);
         }
 
-        return new SuppressionResult(suppressedAt + _pipeline.Suppressions.CacheLifetime + _pipeline.Options.SuppressionMargin);
+        var bound = suppressedAt + _pipeline.Suppressions.CacheLifetime + _pipeline.Options.SuppressionMargin;
+        if (_pipeline.Options.AllProcessorsInProcess && await BatchesInFlightEndedAsync(bound - _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            return new SuppressionResult(_time.GetUtcNow());
+        }
+
+        return new SuppressionResult(bound);
+    }
+
+    // Processors of this process read the new list from their next batch on; only batches already in flight can still
+    // store the person's events, and a batch takes at most the margin. Past the bound the workflow's own wait is left.
+    private async Task<bool> BatchesInFlightEndedAsync(TimeSpan bound, CancellationToken cancellationToken)
+    {
+        if (bound <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(bound);
+        try
+        {
+            await _pipeline.Suppressions.WaitForEarlierBatchesAsync(timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     /// <summary>
