@@ -10,6 +10,9 @@ namespace Serverless.Local.Tests;
 internal sealed class PersonTrace
 {
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly string[] Containers = ["raw", "quarantine"];
+    private static readonly string[] Tables = ["customers", "identities", "eventids"];
+    private static readonly string[] Volatile = ["Timestamp=", "odata.etag=", "ClaimedAt="];
     private readonly List<string> _needles;
 
     public PersonTrace(params string[] identifiers)
@@ -24,6 +27,28 @@ internal sealed class PersonTrace
         _needles.FirstOrDefault(n => item.Where.Contains(n, StringComparison.OrdinalIgnoreCase) || item.Text.Contains(n, StringComparison.OrdinalIgnoreCase));
 
     public bool Mentions(string text) => _needles.Any(n => text.Contains(n, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Each item (address without the storage prefix) in which a form of an identifier was found, with that form.</summary>
+    public List<string> Left(IEnumerable<(string Where, string Text)> everything) =>
+        everything.Select(item => (item.Where, Form: FoundIn(item))).Where(x => x.Form is not null).Select(x => $"{x.Form} in {x.Where}").ToList();
+
+    /// <summary>
+    /// Every line of the archive and quarantine, and every entity of the customer, identity and ledger tables, that
+    /// does not mention the person, sorted (addresses without the storage prefix).
+    /// </summary>
+    public List<string> OthersOf(IEnumerable<(string Where, string Text)> everything)
+    {
+        var items = everything.ToList();
+        return items
+            .Where(item => Containers.Any(c => item.Where.StartsWith(c + "/", StringComparison.Ordinal)))
+            .SelectMany(item => item.Text.Split('\n').Skip(1).Where(line => line.Length > 0))
+            .Concat(items
+                .Where(item => Tables.Any(t => item.Where.StartsWith(t + "/", StringComparison.Ordinal)))
+                .Select(item => item.Where + "\n" + string.Join("\n", item.Text.Split('\n').Where(line => !Volatile.Any(v => line.StartsWith(v, StringComparison.Ordinal))))))
+            .Where(text => !Mentions(text))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
 
     private static IEnumerable<string> Forms(string value)
     {
