@@ -10,7 +10,7 @@ namespace Serverless.Local.Tests;
 /// (decompressed) and every entity of every table scanned for every identifier of the person in every form.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class ErasureProofTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class ErasureProofTests(AzuriteFixture azurite) : IDisposable
 {
     private const int Customers = 300;
     private const string Email = "Targetina.Erasmus@Example.com";
@@ -19,25 +19,20 @@ public sealed class ErasureProofTests(AzuriteFixture azurite) : IAsyncLifetime
         "customer/TGT-7", "lead/LT-TGT", "lead/LQ-TGT", "lead/LQ2-TGT", Email, "targetina.erasmus@example.com", Phone, "+16175550199", "6175550199",
         "Targetina", "Erasmus", "tgt-e", "LT-TGT", "LQ-TGT", "LQ2-TGT", "crm-tgt");
 
-    private RuntimeFactory _runtime = null!;
-    private HttpClient _client = null!;
+    private readonly RuntimeFactory _runtime = new(azurite.Server);
+    private HttpClient? _http;
 
-    public Task InitializeAsync()
-    {
-        _runtime = new RuntimeFactory(azurite.Server);
-        _client = _runtime.CreateClient();
-        return Task.CompletedTask;
-    }
+    private HttpClient Client => _http ??= _runtime.CreateClient();
 
-    public async Task DisposeAsync()
+    public void Dispose()
     {
-        _client.Dispose();
-        await _runtime.DisposeAsync();
+        _http?.Dispose();
+        _runtime.Dispose();
     }
 
     private async Task SendAsync(HttpRequestMessage request)
     {
-        var response = await _client.SendAsync(request);
+        var response = await Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
@@ -96,7 +91,7 @@ public sealed class ErasureProofTests(AzuriteFixture azurite) : IAsyncLifetime
         {
             var request = new HttpRequestMessage(HttpMethod.Get, "/api/privacy/erasures/" + id);
             request.Headers.Add("X-Api-Key", "local-demo-key-alice-change-me");
-            var status = JsonNode.Parse(await (await _client.SendAsync(request)).Content.ReadAsStringAsync())!;
+            var status = JsonNode.Parse(await (await Client.SendAsync(request)).Content.ReadAsStringAsync())!;
             if (status["status"]!.GetValue<string>() is "Completed" or "Failed")
             {
                 return status;
@@ -123,7 +118,7 @@ public sealed class ErasureProofTests(AzuriteFixture azurite) : IAsyncLifetime
             Content = JsonContent.Create(new { tenant = "acme-law", subject = "customer/TGT-7", email = Email, phone = Phone, reason = "Art. 17(1)(b)", requester = "ticket #9" }),
         };
         request.Headers.Add("X-Api-Key", "local-demo-key-alice-change-me");
-        var created = await _client.SendAsync(request);
+        var created = await Client.SendAsync(request);
         var id = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
         var status = await WaitForEndAsync(id);
         Assert.Equal("Completed", status["status"]!.GetValue<string>());

@@ -24,18 +24,14 @@ public sealed class ErasureSteps
     private readonly StepJournal _journal;
     private readonly AuditLog _audit;
     private readonly IdentityIndex _identities;
-    private readonly EventIdLedger _ledger;
     private readonly TimeProvider _time;
+    private readonly EventIdLedger _ledger;
 
-    public ErasureSteps(PipelineServices pipeline, StepJournal journal, AuditLog audit, TimeProvider time)
+    public ErasureSteps(StepServices services)
     {
-        ArgumentNullException.ThrowIfNull(pipeline);
-        _pipeline = pipeline;
-        _journal = journal;
-        _audit = audit;
-        _time = time;
-        _identities = new IdentityIndex(pipeline.Storage.Identities, pipeline.Pseudonymizer);
-        _ledger = new EventIdLedger(pipeline.Storage.EventIds, time);
+        ArgumentNullException.ThrowIfNull(services);
+        (_pipeline, _journal, _audit, _identities, _time) = services;
+        _ledger = new EventIdLedger(services.Pipeline.Storage.EventIds, services.Time);
     }
 
     private PipelineStorage Storage => _pipeline.Storage;

@@ -17,14 +17,10 @@ public sealed class ExportSteps
     private readonly IdentityIndex _identities;
     private readonly TimeProvider _time;
 
-    public ExportSteps(PipelineServices pipeline, StepJournal journal, AuditLog audit, TimeProvider time)
+    public ExportSteps(StepServices services)
     {
-        ArgumentNullException.ThrowIfNull(pipeline);
-        _pipeline = pipeline;
-        _journal = journal;
-        _audit = audit;
-        _time = time;
-        _identities = new IdentityIndex(pipeline.Storage.Identities, pipeline.Pseudonymizer);
+        ArgumentNullException.ThrowIfNull(services);
+        (_pipeline, _journal, _audit, _identities, _time) = services;
     }
 
     private PipelineStorage Storage => _pipeline.Storage;

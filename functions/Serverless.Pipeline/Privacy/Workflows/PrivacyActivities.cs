@@ -23,8 +23,9 @@ public sealed class PrivacyActivities
         Requests = new PrivacyRequestStore(pipeline.Storage.PrivacyRequests, time);
         Audit = new AuditLog(pipeline.Storage.Audit, pipeline.Storage.AuditHead, time);
         _journal = new StepJournal(Requests, time);
-        _erasure = new ErasureSteps(pipeline, _journal, Audit, time);
-        _export = new ExportSteps(pipeline, _journal, Audit, time);
+        var services = new StepServices(pipeline, _journal, Audit, new Views.IdentityIndex(pipeline.Storage.Identities, pipeline.Pseudonymizer), time);
+        _erasure = new ErasureSteps(services);
+        _export = new ExportSteps(services);
     }
 
     public PrivacyRequestStore Requests { get; }
