@@ -105,7 +105,7 @@ public sealed partial class ViewRebuilder
 
     private async Task RebuildCustomerAsync(Run run, string subject, CancellationToken cancellationToken)
     {
-        var history = new CustomerHistory(run.Request.Tenant, subject);
+        var history = new CustomerHistory(run.Request.Tenant, subject, _pipeline.Options.RegionFor(run.Request.Tenant));
         var existing = new List<string>();
         var blobs = new SortedSet<(string Container, string Name)>(run.ObservedBlobs(subject));
         await foreach (var row in Storage.Customers.QueryAsync<TableEntity>(e => e.PartitionKey == history.PartitionKey,
