@@ -28,17 +28,17 @@ public static class ErasureInventory
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(retention);
-        var lastPurge = request.Steps.Where(s => s.Name is "delete-views" or "purge-raw" or "purge-quarantine").Select(s => (DateTimeOffset?)s.At).Max() ?? completedAt;
+        var lastPurge = request.Steps.Where(s => s.Name is ErasureStepNames.DeleteViews or ErasureStepNames.PurgeRaw or ErasureStepNames.PurgeQuarantine).Select(s => (DateTimeOffset?)s.At).Max() ?? completedAt;
         return
         [
-            ErasedBy(request, "delete-views", "customerViews", "The profile and recent-activity rows of each customer record.", "viewRows"),
-            ErasedBy(request, "delete-views", "identityIndex", "The rows tying the person's emails and phones (as join keys) to their customer records.", "identityRows"),
-            ErasedBy(request, "delete-views", "exports", "Subject access export documents made for the person before this erasure.", "exportDocuments"),
-            ErasedBy(request, "purge-raw", "rawArchive", "Every archived event of the person (CloudEvents with their data).", "blobsRewritten", "linesRemoved"),
-            ErasedBy(request, "purge-quarantine", "quarantine", "Every quarantined event of the person, as it arrived.", "blobsRewritten", "linesRemoved"),
+            ErasedBy(request, ErasureStepNames.DeleteViews, "customerViews", "The profile and recent-activity rows of each customer record.", "viewRows"),
+            ErasedBy(request, ErasureStepNames.DeleteViews, "identityIndex", "The rows tying the person's emails and phones (as join keys) to their customer records.", "identityRows"),
+            ErasedBy(request, ErasureStepNames.DeleteViews, "exports", "Subject access export documents made for the person before this erasure.", "exportDocuments"),
+            ErasedBy(request, ErasureStepNames.PurgeRaw, "rawArchive", "Every archived event of the person (CloudEvents with their data).", "blobsRewritten", "linesRemoved"),
+            ErasedBy(request, ErasureStepNames.PurgeQuarantine, "quarantine", "Every quarantined event of the person, as it arrived.", "blobsRewritten", "linesRemoved"),
             new InventoryEntry("subjectIndex", "Which blobs held the person's events.", Erased, lastPurge,
-                new Dictionary<string, long> { ["indexRowsRemoved"] = Runs(request, "purge-raw", "purge-quarantine").Sum(s => s.Counts.GetValueOrDefault("indexRowsRemoved")) }, null, null),
-            ErasedBy(request, "purge-raw", "dedupeLedger", "The event ids of the person's archived events.", "ledgerRowsRemoved"),
+                new Dictionary<string, long> { ["indexRowsRemoved"] = Runs(request, ErasureStepNames.PurgeRaw, ErasureStepNames.PurgeQuarantine).Sum(s => s.Counts.GetValueOrDefault("indexRowsRemoved")) }, null, null),
+            ErasedBy(request, ErasureStepNames.PurgeRaw, "dedupeLedger", "The event ids of the person's archived events.", "ledgerRowsRemoved"),
             new InventoryEntry("deliveryLog", "The source and delivery id of each accepted webhook request: no identifier, no event content.", Kept, null, null, null,
                 "It holds nothing about the person, so there is nothing to erase."),
             Expiring("eventStream", "Every event of the person sent to the stream, those refused after suppression included.",

@@ -16,10 +16,6 @@ namespace Serverless.Pipeline.Privacy.Workflows;
 /// </summary>
 public sealed class ErasureSteps
 {
-    public const string DeleteViewsStep = "delete-views";
-    public const string PurgeRawStep = "purge-raw";
-    public const string PurgeQuarantineStep = "purge-quarantine";
-
     private readonly PipelineServices _pipeline;
     private readonly StepJournal _journal;
     private readonly AuditLog _audit;
@@ -124,21 +120,21 @@ public sealed class ErasureSteps
         {
             var partition = new CustomerPartition(Storage.Customers, request.Tenant, subjects[i]);
             var doomed = (await partition.RowKeysAsync(cancellationToken).ConfigureAwait(false)).Where(k => !CustomerPartition.IsSubjectIndex(k)).ToList();
-            await _journal.CountOnceAsync(input, DeleteViewsStep, "customer-record-" + i, new Dictionary<string, long> { ["viewRows"] = doomed.Count }, cancellationToken).ConfigureAwait(false);
+            await _journal.CountOnceAsync(input, ErasureStepNames.DeleteViews, "customer-record-" + i, new Dictionary<string, long> { ["viewRows"] = doomed.Count }, cancellationToken).ConfigureAwait(false);
             await partition.DeleteRowsAsync(doomed, cancellationToken).ConfigureAwait(false);
         }
 
         var identityRows = await _identities.RowsOfAsync(request.Tenant, PersonKeys.All(_pipeline.Pseudonymizer, request), subjects, cancellationToken).ConfigureAwait(false);
-        await _journal.CountOnceAsync(input, DeleteViewsStep, "identity-index", new Dictionary<string, long> { ["identityRows"] = identityRows.Count }, cancellationToken).ConfigureAwait(false);
+        await _journal.CountOnceAsync(input, ErasureStepNames.DeleteViews, "identity-index", new Dictionary<string, long> { ["identityRows"] = identityRows.Count }, cancellationToken).ConfigureAwait(false);
         await _identities.DeleteRowsAsync(identityRows, cancellationToken).ConfigureAwait(false);
         var exports = await ExportsOfAsync(request.Tenant, subjects, cancellationToken).ConfigureAwait(false);
-        await _journal.CountOnceAsync(input, DeleteViewsStep, "exports", new Dictionary<string, long> { ["exportDocuments"] = exports.Count }, cancellationToken).ConfigureAwait(false);
+        await _journal.CountOnceAsync(input, ErasureStepNames.DeleteViews, "exports", new Dictionary<string, long> { ["exportDocuments"] = exports.Count }, cancellationToken).ConfigureAwait(false);
         foreach (var export in exports)
         {
             await Storage.Exports.DeleteBlobIfExistsAsync(export, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        return await _journal.RecordAsync(input, DeleteViewsStep, new() { ["viewRows"] = 0, ["identityRows"] = 0, ["exportDocuments"] = 0 }, cancellationToken).ConfigureAwait(false);
+        return await _journal.RecordAsync(input, ErasureStepNames.DeleteViews, new() { ["viewRows"] = 0, ["identityRows"] = 0, ["exportDocuments"] = 0 }, cancellationToken).ConfigureAwait(false);
     }
 
     // Export documents are few (the lifecycle rule deletes them after days): each of the tenant's is read whole.
@@ -170,7 +166,7 @@ public sealed class ErasureSteps
         var matcher = ErasureMatch.For(request, _pipeline.Options);
         var blobs = Storage.Blobs.GetBlobContainerClient(container);
         var isRaw = container == Storage.Names.RawContainer;
-        var step = isRaw ? PurgeRawStep : PurgeQuarantineStep;
+        var step = isRaw ? ErasureStepNames.PurgeRaw : ErasureStepNames.PurgeQuarantine;
         foreach (var subject in request.Subjects ?? [])
         {
             var partition = new CustomerPartition(Storage.Customers, request.Tenant, subject);
