@@ -29,7 +29,7 @@ internal sealed class WorkflowHarness : IAsyncDisposable
     public CheckpointedWorkflowRunner Runner => Privacy.Runner;
     public PrivacyApi Api => Privacy.Api;
 
-    public static async Task<WorkflowHarness> StartAsync(AzuriteServer azurite, string prefix, HttpPipelinePolicy? fault = null)
+    public static async Task<WorkflowHarness> StartAsync(AzuriteServer azurite, string prefix, HttpPipelinePolicy? fault = null, Action<PipelineOptions>? configure = null)
     {
         var options = new PipelineOptions
         {
@@ -38,6 +38,7 @@ internal sealed class WorkflowHarness : IAsyncDisposable
             SuppressionCacheLifetime = TimeSpan.FromMilliseconds(50),
             SuppressionMargin = TimeSpan.FromMilliseconds(50),
         };
+        configure?.Invoke(options);
         var blobOptions = new BlobClientOptions();
         var tableOptions = new TableClientOptions();
         if (fault is not null)
@@ -58,15 +59,29 @@ internal sealed class WorkflowHarness : IAsyncDisposable
         var first = Enumerable.Range(1, 6).SelectMany(c => Enumerable.Range(0, 2).Select(i => Requests.PortalEvent($"c{c}-e{i}", $"customer/C-{c}")));
         var second = Enumerable.Range(1, 6).Select(c => Requests.PortalEvent($"c{c}-e2", $"customer/C-{c}"))
             .Append(Requests.PortalEvent("c3-bad", "customer/C-3", data: """{"path":"nope"}"""));
-        await Pipeline.Processor.ProcessAsync(Batch(first, 0), CancellationToken.None);
-        await Pipeline.Processor.ProcessAsync(Batch(second, 100), CancellationToken.None);
+        await ProcessAsync(first, 0);
+        await ProcessAsync(second, 100);
     }
 
-    public async Task<string> EraseAsync(string subject)
+    public Task<Serverless.Pipeline.Processing.BatchResult> ProcessAsync(IEnumerable<string> events, long firstSequence) =>
+        Pipeline.Processor.ProcessAsync(Batch(events, firstSequence), CancellationToken.None);
+
+    public async Task<string> EraseAsync(string? subject, string? email = null, string? phone = null)
     {
-        var body = Requests.Utf8($$$"""{"tenant":"acme-law","subject":"{{{subject}}}","reason":"Art. 17","requester":"ticket 1"}""");
+        var body = Requests.Utf8(new System.Text.Json.Nodes.JsonObject
+        {
+            ["tenant"] = "acme-law", ["subject"] = subject, ["email"] = email, ["phone"] = phone, ["reason"] = "Art. 17", ["requester"] = "ticket 1",
+        }.ToJsonString());
         var response = await Api.CreateAsync("erasure", new Caller("dpo-alice", new HashSet<string> { Caller.ComplianceRole }), "application/json", body,
-            "kill-test-" + subject, "/api/privacy/erasures", CancellationToken.None);
+            "kill-test-" + (subject ?? email ?? phone), "/api/privacy/erasures", CancellationToken.None);
+        return ((System.Text.Json.Nodes.JsonObject)response.Body)["id"]!.GetValue<string>();
+    }
+
+    public async Task<string> ExportAsync(string email)
+    {
+        var body = Requests.Utf8(new System.Text.Json.Nodes.JsonObject { ["tenant"] = "acme-law", ["email"] = email, ["requester"] = "the data subject" }.ToJsonString());
+        var response = await Api.CreateAsync("export", new Caller("dpo-alice", new HashSet<string> { Caller.ComplianceRole }), "application/json", body,
+            "export-" + email, "/api/privacy/exports", CancellationToken.None);
         return ((System.Text.Json.Nodes.JsonObject)response.Body)["id"]!.GetValue<string>();
     }
 

@@ -7,10 +7,16 @@ public sealed class WorkflowRestartTests(AzuriteFixture azurite)
     private static readonly string[] Compared = ["raw", "quarantine", "customers", "identities", "eventids", "suppressions", "counters"];
     private static readonly string[] Volatile = ["Timestamp=", "odata.etag=", "ClaimedAt=", "SuppressedAt=", "ReceivedAt="];
 
+    // What storage holds, and the counts each step of the request recorded: a resumed step reports the whole step.
     private async Task<string> EndStateAsync(string prefix)
     {
         var everything = await StorageScan.EverythingAsync(azurite.Server.ConnectionString, prefix);
-        return string.Join("\n---\n", everything
+        var steps = everything
+            .Where(item => item.Where.StartsWith(prefix + "privacyrequests/", StringComparison.Ordinal))
+            .SelectMany(item => item.Text.Split('\n').Where(line => line.StartsWith("Steps=", StringComparison.Ordinal)))
+            .SelectMany(line => System.Text.Json.Nodes.JsonNode.Parse(line["Steps=".Length..])!.AsArray())
+            .Select(step => step!["name"] + " " + step["counts"]!.ToJsonString());
+        return string.Join("\n", steps) + "\n===\n" + string.Join("\n---\n", everything
             .Where(item => Compared.Any(name => item.Where.StartsWith(prefix + name + "/", StringComparison.Ordinal)))
             .Select(item => item.Where + "\n" + string.Join("\n", item.Text.Split('\n').Where(line => !Volatile.Any(v => line.StartsWith(v, StringComparison.Ordinal)))))
             .Order(StringComparer.Ordinal))
@@ -88,6 +94,28 @@ public sealed class WorkflowRestartTests(AzuriteFixture azurite)
         var actual = await KilledAndRestartedRunAsync(prefix => message =>
             message.Request.Uri.Path.EndsWith(prefix + "workflows", StringComparison.Ordinal)
             && FaultInjectionPolicy.BodyMentions(message, "Privacy_PurgeRaw"));
+
+        Assert.Equal(expected, actual);
+    }
+
+    [Theory]
+    [InlineData("delete-views")]
+    [InlineData("raw-rewrite")]
+    [InlineData("ledger")]
+    [InlineData("purge-quarantine")]
+    public async Task Erasure_KilledInsideAStep_RestartEndsAsACleanRunWithTheWholeStepsCounts(string where)
+    {
+        var expected = await CleanRunAsync();
+
+        var actual = await KilledAndRestartedRunAsync(prefix => message => where switch
+        {
+            "delete-views" => message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal)
+                && FaultInjectionPolicy.BodyMentions(message, prefix + "customers") && FaultInjectionPolicy.BodyMentions(message, "DELETE "),
+            "raw-rewrite" => message.Request.Method == Azure.Core.RequestMethod.Put && message.Request.Uri.Path.Contains(prefix + "raw/", StringComparison.Ordinal)
+                && message.Request.Headers.TryGetValue("If-Match", out _),
+            "ledger" => message.Request.Method == Azure.Core.RequestMethod.Delete && message.Request.Uri.Path.Contains(prefix + "eventids", StringComparison.Ordinal),
+            _ => message.Request.Method == Azure.Core.RequestMethod.Delete && message.Request.Uri.Path.Contains(prefix + "quarantine/", StringComparison.Ordinal),
+        });
 
         Assert.Equal(expected, actual);
     }

@@ -17,12 +17,12 @@ public sealed record CustomerActivity(string Tenant, string Subject, long EventC
 /// </summary>
 internal static class CustomerEvents
 {
-    private const string ActivityPrefix = CustomerViewWriter.ActivityRowPrefix;
+    private const string ActivityPrefix = CustomerPartition.ActivityRowPrefix;
 
     public static async Task<CustomerActivity?> ReadAsync(TableClient customers, string tenant, string subject, int limit, CancellationToken cancellationToken)
     {
         var partition = TableKeys.Customer(tenant, subject);
-        var profile = await customers.GetEntityIfExistsAsync<TableEntity>(partition, CustomerViewWriter.ProfileRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var profile = await customers.GetEntityIfExistsAsync<TableEntity>(partition, CustomerPartition.ProfileRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!profile.HasValue || profile.Value is null)
         {
             return null;

@@ -35,10 +35,19 @@ public sealed class PipelineOptions
     /// <summary>The longest a batch takes from reading the suppression list to its last write; added to the cache lifetime.</summary>
     public TimeSpan SuppressionMargin { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Every processor runs in this process (the local runtime): an erasure tells them of its suppression directly and
+    /// waits only for their batches in flight, not for <see cref="SuppressionCacheLifetime"/> and <see cref="SuppressionMargin"/>.
+    /// </summary>
+    public bool AllProcessorsInProcess { get; set; }
+
     /// <summary>How long a subject access export's download link stays valid.</summary>
     public TimeSpan ExportLinkLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     public Enrichment.EnrichmentOptions Enrichment { get; init; } = new();
+
+    /// <summary>How long data outside the pipeline's reach lasts after an erasure, as its certificate states.</summary>
+    public PrivacyRetentionOptions Privacy { get; init; } = new();
 
     public Dictionary<string, TenantOptions> Tenants { get; init; } = new(StringComparer.Ordinal);
 

@@ -132,6 +132,21 @@ public sealed class EventIdLedger
         }
     }
 
+    /// <summary>Forgets an event id whatever position claimed it (an erasure). Returns false when it was not there.</summary>
+    public async Task<bool> ForgetAsync(string tenant, string eventId, CancellationToken cancellationToken)
+    {
+        var claim = new EventClaim(tenant, eventId, default);
+        try
+        {
+            await _table.DeleteEntityAsync(PartitionKey(claim), TableKeys.Escape(eventId), Azure.ETag.All, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Whether a (tenant, event id) has been claimed; for tests and tools.</summary>
     public async Task<bool> ContainsAsync(string tenant, string eventId, CancellationToken cancellationToken)
     {

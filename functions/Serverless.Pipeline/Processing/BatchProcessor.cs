@@ -85,8 +85,12 @@ public sealed partial class BatchProcessor
     private async Task<BatchResult> StoreAsync(IReadOnlyList<IncomingEvent> batch, List<(int Index, PreparedEvent Event)> accepted,
         List<(int Index, RejectedEvent Event)> rejected, EventOutcome[] outcomes, CancellationToken cancellationToken)
     {
-        await _references.ResolveAsync(accepted.Select(a => a.Event.Enrichments), cancellationToken).ConfigureAwait(false);
+        // Suppression comes before anything is written: an erased person's event, valid or not, is stored nowhere.
+        // The batch is in flight from this read of the list to its last write, which an erasure in this process waits for.
+        using var inFlight = _suppressions.EnterBatch();
         var unsuppressed = await DropSuppressedAsync(accepted, outcomes, cancellationToken).ConfigureAwait(false);
+        rejected = await DropSuppressedAsync(rejected, outcomes, cancellationToken).ConfigureAwait(false);
+        await _references.ResolveAsync(unsuppressed.Select(a => a.Event.Enrichments), cancellationToken).ConfigureAwait(false);
         var stored = await DropDuplicatesAsync(unsuppressed, outcomes, cancellationToken).ConfigureAwait(false);
 
         var first = batch[0].Position;
@@ -159,6 +163,42 @@ public sealed partial class BatchProcessor
         }
 
         return kept;
+    }
+
+    private async Task<List<(int Index, RejectedEvent Event)>> DropSuppressedAsync(List<(int Index, RejectedEvent Event)> rejected, EventOutcome[] outcomes, CancellationToken cancellationToken)
+    {
+        var kept = new List<(int Index, RejectedEvent Event)>(rejected.Count);
+        foreach (var (index, rejection) in rejected)
+        {
+            if (rejection.Event is { } e && await IsSuppressedAsync(e, rejection.Identifiers, cancellationToken).ConfigureAwait(false))
+            {
+                outcomes[index] = new EventOutcome(index, EventDisposition.Suppressed, e.Id, null);
+            }
+            else
+            {
+                kept.Add((index, rejection));
+            }
+        }
+
+        return kept;
+    }
+
+    private async ValueTask<bool> IsSuppressedAsync(PipelineEvent e, EventIdentifiers identifiers, CancellationToken cancellationToken)
+    {
+        if (await _suppressions.IsSuppressedAsync(e.Tenant, SubjectKeys.For(_pseudonymizer, e.Tenant, e.Subject, null, null), cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        foreach (var contact in identifiers.AsContacts())
+        {
+            if (await _suppressions.IsSuppressedAsync(e.Tenant, SubjectKeys.Of(_pseudonymizer, e.Tenant, e.Subject, contact), cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task<List<(int Index, PreparedEvent Event)>> DropDuplicatesAsync(List<(int Index, PreparedEvent Event)> accepted, EventOutcome[] outcomes, CancellationToken cancellationToken)
@@ -283,7 +323,7 @@ public sealed partial class BatchProcessor
         var rejectedBySubject = rejected
             .Where(r => r.Event.Event is not null)
             .GroupBy(r => (r.Event.Event!.Tenant, r.Event.Event.Subject))
-            .ToDictionary(g => g.Key, g => g.Count());
+            .ToDictionary(g => g.Key, g => g.Select(r => r.Event.Identifiers).ToList());
         return storedBySubject.Keys.Union(rejectedBySubject.Keys).Select(key =>
         {
             var events = storedBySubject.GetValueOrDefault(key) ?? [];
@@ -293,12 +333,13 @@ public sealed partial class BatchProcessor
                 blobs.Add(new BlobRef(_storage.Names.RawContainer, blobName(key.Tenant), events.Count));
             }
 
-            if (rejectedBySubject.TryGetValue(key, out var rejectedCount))
+            var quarantined = rejectedBySubject.GetValueOrDefault(key) ?? [];
+            if (quarantined.Count > 0)
             {
-                blobs.Add(new BlobRef(_storage.Names.QuarantineContainer, blobName(key.Tenant), rejectedCount));
+                blobs.Add(new BlobRef(_storage.Names.QuarantineContainer, blobName(key.Tenant), quarantined.Count));
             }
 
-            return new SubjectBatch(key.Tenant, key.Subject, events, blobs);
+            return new SubjectBatch(key.Tenant, key.Subject, events, blobs) { Quarantined = quarantined };
         }).ToList();
     }
 

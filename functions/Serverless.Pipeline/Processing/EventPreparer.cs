@@ -42,7 +42,7 @@ public sealed class EventPreparer
         catch (Exception ex) when (Storage.StorageFaults.IsPermanent(ex))
         {
             var rejection = Rejection.Of(RejectionReason.ProcessingFailed, "$", "processing", $"Preparing the event threw {ex.GetType().Name}.");
-            return Preparation.Reject(new RejectedEvent(incoming, rejection, ReadEnvelope(incoming)));
+            return Reject(incoming, rejection, ReadEnvelope(incoming));
         }
     }
 
@@ -57,20 +57,20 @@ public sealed class EventPreparer
         var resolution = _schemas.Resolve(pipelineEvent.Type, pipelineEvent.DataSchema);
         if (resolution.Schema is not { } schema)
         {
-            return Preparation.Reject(new RejectedEvent(incoming, resolution.Rejection!, pipelineEvent));
+            return Reject(incoming, resolution.Rejection!, pipelineEvent);
         }
 
         var violations = SchemaValidator.Validate(schema, pipelineEvent.DataJson);
         if (violations.Count > 0)
         {
-            return Preparation.Reject(new RejectedEvent(incoming, new Rejection(RejectionReason.SchemaViolation, violations), pipelineEvent));
+            return Reject(incoming, new Rejection(RejectionReason.SchemaViolation, violations), pipelineEvent);
         }
 
         var fields = new NormalizedFields();
         var normalizationErrors = EventNormalizer.Normalize(pipelineEvent, schema, _options.RegionFor(pipelineEvent.Tenant), fields);
         if (normalizationErrors.Count > 0)
         {
-            return Preparation.Reject(new RejectedEvent(incoming, new Rejection(RejectionReason.NormalizationFailed, normalizationErrors), pipelineEvent));
+            return Reject(incoming, new Rejection(RejectionReason.NormalizationFailed, normalizationErrors), pipelineEvent);
         }
 
         // Enrichment before pseudonymization: an IP address is anonymized in the data before any copy of it is made.
@@ -80,6 +80,13 @@ public sealed class EventPreparer
             Enrichments = enrichments,
         });
     }
+
+    // A readable event that failed a check keeps its identifiers, so that suppression and the identity index see it.
+    private Preparation Reject(IncomingEvent incoming, Rejection rejection, PipelineEvent? pipelineEvent) =>
+        Preparation.Reject(new RejectedEvent(incoming, rejection, pipelineEvent)
+        {
+            Identifiers = pipelineEvent is null ? EventIdentifiers.None : EventIdentifiers.Read(pipelineEvent.Data, _options.RegionFor(pipelineEvent.Tenant)),
+        });
 
     // What the envelope alone says, for an event whose preparation threw: its tenant and subject let the subject index
     // find it in quarantine for an erasure. Null when even the envelope cannot be read.

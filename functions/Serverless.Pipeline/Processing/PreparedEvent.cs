@@ -17,7 +17,11 @@ public sealed record PreparedEvent(
 }
 
 /// <summary>An event that failed a check, with what could be read of it before it failed.</summary>
-public sealed record RejectedEvent(IncomingEvent Incoming, Rejection Rejection, PipelineEvent? Event);
+public sealed record RejectedEvent(IncomingEvent Incoming, Rejection Rejection, PipelineEvent? Event)
+{
+    /// <summary>The emails and phones it carries, valid or not, for suppression and the identity index.</summary>
+    public EventIdentifiers Identifiers { get; init; } = EventIdentifiers.None;
+}
 
 /// <summary>What preparation made of one event: exactly one of the two is set.</summary>
 public readonly record struct Preparation(PreparedEvent? Prepared, RejectedEvent? Rejected)

@@ -1,5 +1,7 @@
 using Azure.Data.Tables;
+using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Privacy;
+using Serverless.Pipeline.Processing;
 using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Views;
 
@@ -8,18 +10,23 @@ namespace Serverless.Pipeline.Recovery;
 /// <summary>
 /// One customer's complete archived history, and the view entities the live pipeline would have written for it:
 /// the profile (with its watermarks), the newest activity rows, a subject-index row per blob that holds any of the
-/// customer's stored or quarantined events, and the identity-index rows of every email and phone it carried.
+/// customer's stored or quarantined events, and the identity-index rows of every email and phone it carried, in its
+/// quarantined events too.
 /// </summary>
 internal sealed class CustomerHistory
 {
+    private readonly EnvelopeParser _parser = new();
+    private readonly string _region;
+    private readonly List<EventIdentifiers> _quarantined = [];
     private readonly List<ArchivedEvent> _events = [];
     private readonly Dictionary<(string Container, string Name), int> _blobs = [];
     private readonly HashSet<(string Container, string Name)> _read = [];
 
-    public CustomerHistory(string tenant, string subject)
+    public CustomerHistory(string tenant, string subject, string defaultRegion)
     {
         Tenant = tenant;
         Subject = subject;
+        _region = defaultRegion;
     }
 
     public string Tenant { get; }
@@ -43,7 +50,12 @@ internal sealed class CustomerHistory
             count++;
         }
 
-        count += blob.Quarantined.Count(r => r.Tenant == Tenant && r.Subject == Subject);
+        foreach (var record in blob.Quarantined.Where(r => r.Tenant == Tenant && r.Subject == Subject))
+        {
+            _quarantined.Add(IdentifiersOf(record));
+            count++;
+        }
+
         if (count > 0)
         {
             _blobs[(blob.Container, blob.Name)] = count;
@@ -79,5 +91,12 @@ internal sealed class CustomerHistory
 
     /// <summary>The identity-index rows (partition and row keys) that tie the customer's emails and phones to it.</summary>
     public HashSet<(string PartitionKey, string RowKey)> IdentityRows(Pseudonymizer pseudonymizer) =>
-        IdentityIndex.Rows(pseudonymizer, Tenant, Subject, _events.Select(e => e.Prepared.Contact));
+        IdentityIndex.Rows(pseudonymizer, Tenant, Subject, _events.Select(e => e.Prepared.Contact).Concat(_quarantined.SelectMany(q => q.AsContacts())));
+
+    // As processing read them when it quarantined the event: from the data of its envelope, when that can be read.
+    private EventIdentifiers IdentifiersOf(QuarantineRecord record)
+    {
+        var incoming = record.ToIncomingEvent();
+        return _parser.Parse(incoming.Body, incoming.EnqueuedTime).Event is { } parsed ? EventIdentifiers.Read(parsed.Data, _region) : EventIdentifiers.None;
+    }
 }

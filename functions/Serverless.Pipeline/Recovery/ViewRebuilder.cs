@@ -105,14 +105,14 @@ public sealed partial class ViewRebuilder
 
     private async Task RebuildCustomerAsync(Run run, string subject, CancellationToken cancellationToken)
     {
-        var history = new CustomerHistory(run.Request.Tenant, subject);
+        var history = new CustomerHistory(run.Request.Tenant, subject, _pipeline.Options.RegionFor(run.Request.Tenant));
         var existing = new List<string>();
         var blobs = new SortedSet<(string Container, string Name)>(run.ObservedBlobs(subject));
         await foreach (var row in Storage.Customers.QueryAsync<TableEntity>(e => e.PartitionKey == history.PartitionKey,
             select: ["RowKey", "Container", "Blob"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             existing.Add(row.RowKey);
-            if (row.RowKey.StartsWith(SubjectIndex.Prefix, StringComparison.Ordinal) && row.GetString("Container") is { } container && row.GetString("Blob") is { } blob
+            if (CustomerPartition.IsSubjectIndex(row.RowKey) && row.GetString("Container") is { } container && row.GetString("Blob") is { } blob
                 && (container == Storage.Names.RawContainer || container == Storage.Names.QuarantineContainer))
             {
                 blobs.Add((container, blob));

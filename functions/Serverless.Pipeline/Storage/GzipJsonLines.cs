@@ -57,7 +57,16 @@ public static class GzipJsonLines
     /// Rewrites a blob without the lines <paramref name="remove"/> picks (deleting it when none are left), guarded by the
     /// ETag it was read with. Returns the removed lines; none when the blob is gone or holds nothing to remove.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> RemoveLinesAsync(BlobClient blob, Func<string, bool> remove, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<string>> RemoveLinesAsync(BlobClient blob, Func<string, bool> remove, CancellationToken cancellationToken) =>
+        RemoveLinesAsync(blob, remove, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RemoveLinesAsync(BlobClient, Func{string, bool}, CancellationToken)"/>, calling
+    /// <paramref name="beforeRewrite"/> with the lines to remove before the blob changes, so that a caller can record or
+    /// undo what depends on them while they can still be found.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> RemoveLinesAsync(BlobClient blob, Func<string, bool> remove,
+        Func<IReadOnlyList<string>, CancellationToken, Task>? beforeRewrite, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blob);
         ArgumentNullException.ThrowIfNull(remove);
@@ -83,6 +92,11 @@ public static class GzipJsonLines
         if (removed.Count == 0)
         {
             return [];
+        }
+
+        if (beforeRewrite is not null)
+        {
+            await beforeRewrite(removed, cancellationToken).ConfigureAwait(false);
         }
 
         var conditions = new BlobRequestConditions { IfMatch = download.Value.Details.ETag };

@@ -12,12 +12,6 @@ namespace Serverless.Pipeline.Views;
 /// </summary>
 public sealed class CustomerViewWriter
 {
-    /// <summary>The row key of a customer's profile, in the customer's partition.</summary>
-    public const string ProfileRowKey = CustomerProfile.RowKey;
-
-    /// <summary>The prefix of a customer's recent-activity rows; their keys make a partition read return the newest first.</summary>
-    public const string ActivityRowPrefix = ActivityRows.Prefix;
-
     private const int MaxTransaction = 100;
     private const int MaxAttempts = 8;
     private readonly TableClient _table;

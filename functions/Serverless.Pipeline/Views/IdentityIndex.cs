@@ -9,7 +9,8 @@ namespace Serverless.Pipeline.Views;
 
 /// <summary>
 /// Which customers carry an email or phone, by join key (partition tenant|kind|key, a row per subject), so that an
-/// erasure asked for by email or phone finds every customer record of the person.
+/// erasure asked for by email or phone finds every customer record of the person, those known only from quarantined
+/// events included (their identifiers in canonical form, normalized where they could be).
 /// </summary>
 public sealed class IdentityIndex
 {
@@ -25,7 +26,7 @@ public sealed class IdentityIndex
     public async Task RecordAsync(SubjectBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        foreach (var (partitionKey, rowKey) in Rows(_pseudonymizer, batch.Tenant, batch.Subject, batch.Events.Select(e => e.Contact)))
+        foreach (var (partitionKey, rowKey) in Rows(_pseudonymizer, batch.Tenant, batch.Subject, batch.Events.Select(e => e.Contact).Concat(batch.Quarantined.SelectMany(q => q.AsContacts()))))
         {
             await _table.UpsertEntityAsync(new TableEntity(partitionKey, rowKey)
             {
@@ -59,18 +60,19 @@ public sealed class IdentityIndex
         return [.. subjects];
     }
 
-    /// <summary>Deletes every row that ties the given keys, or the given subjects, to anyone. Returns how many went.</summary>
-    public async Task<int> RemoveAsync(string tenant, SubjectKeys keys, IReadOnlyCollection<string> subjects, CancellationToken cancellationToken)
+    /// <summary>Every row that ties the given keys, or the given subjects, to anyone.</summary>
+    public async Task<List<(string PartitionKey, string RowKey)>> RowsOfAsync(string tenant, IEnumerable<SubjectKeys> keys, IReadOnlyCollection<string> subjects,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(subjects);
-        var removed = 0;
-        foreach (var (kind, key) in keys.All().Where(k => k.Kind != SubjectKeys.SubjectKind))
+        var rows = new SortedSet<(string, string)>();
+        foreach (var (kind, key) in keys.SelectMany(k => k.All()).Where(k => k.Kind != SubjectKeys.SubjectKind).Distinct())
         {
             var partition = PartitionKey(tenant, kind, key);
             await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                removed += await DeleteAsync(row.PartitionKey, row.RowKey, cancellationToken).ConfigureAwait(false);
+                rows.Add((row.PartitionKey, row.RowKey));
             }
         }
 
@@ -82,11 +84,21 @@ public sealed class IdentityIndex
         {
             if (escapedSubjects.Contains(row.RowKey))
             {
-                removed += await DeleteAsync(row.PartitionKey, row.RowKey, cancellationToken).ConfigureAwait(false);
+                rows.Add((row.PartitionKey, row.RowKey));
             }
         }
 
-        return removed;
+        return [.. rows];
+    }
+
+    /// <summary>Deletes the given rows; those already gone are skipped.</summary>
+    public async Task DeleteRowsAsync(IEnumerable<(string PartitionKey, string RowKey)> rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        foreach (var (partitionKey, rowKey) in rows)
+        {
+            await DeleteAsync(partitionKey, rowKey, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<int> DeleteAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)

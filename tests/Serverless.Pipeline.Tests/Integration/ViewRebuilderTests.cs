@@ -209,6 +209,27 @@ public sealed class ViewRebuilderTests(AzuriteFixture azurite)
         Assert.Equal((Hour10, Hour11.AddHours(1)), (request.From, request.To));
     }
 
+    [Fact]
+    public async Task RebuildAsync_ACustomerKnownOnlyFromQuarantine_RebuildsTheIdentityRowsItsEventsCarried()
+    {
+        var harness = await StorageHarness.CreateAsync(azurite.Server);
+        var storage = harness.Services.Storage;
+        var invalidLead = TestEvents.CloudEvent("lead-q", "intake.lead.created", "lead/Q-1",
+            """{"lead_id":"Q-1","created_at":"2026-11-21T10:00:00Z","contact":{"email":" Quinn@Example.com ","phone":"(617) 555-0142","preferred_language":"not a tag!"}}""");
+        await harness.Processor.ProcessAsync(Batch("0", 0, Hour10.AddMinutes(30), invalidLead), CancellationToken.None);
+        var live = await ViewSnapshot.TakeAsync(storage, TestEvents.Tenant);
+        await ViewSnapshot.WipeAsync(storage, TestEvents.Tenant);
+
+        await Rebuilder(harness).RebuildAsync(Everything, null, CancellationToken.None);
+
+        Assert.Equal(live, await ViewSnapshot.TakeAsync(storage, TestEvents.Tenant));
+        var identities = new IdentityIndex(storage.Identities, harness.Services.Pseudonymizer);
+        var byEmail = Privacy.Suppression.SubjectKeys.For(harness.Services.Pseudonymizer, TestEvents.Tenant, null, "quinn@example.com", null);
+        var byPhone = Privacy.Suppression.SubjectKeys.For(harness.Services.Pseudonymizer, TestEvents.Tenant, null, null, "+16175550142");
+        Assert.Equal(["lead/Q-1"], await identities.FindSubjectsAsync(TestEvents.Tenant, byEmail, CancellationToken.None));
+        Assert.Equal(["lead/Q-1"], await identities.FindSubjectsAsync(TestEvents.Tenant, byPhone, CancellationToken.None));
+    }
+
     private static ViewRebuilder Rebuilder(StorageHarness harness) =>
         new(harness.Services, new FixedTimeProvider(Later), NullLogger<ViewRebuilder>.Instance);
 

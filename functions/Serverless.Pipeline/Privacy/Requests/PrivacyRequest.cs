@@ -40,6 +40,16 @@ public sealed record RequestStep(
     [property: JsonPropertyName("counts")] IReadOnlyDictionary<string, long> Counts,
     [property: JsonPropertyName("detail")] string? Detail);
 
+/// <summary>
+/// A running step's counts, by unit of work (a blob, a customer record): each unit is counted once, before it is
+/// done, so a rerun of the step neither counts it again nor loses it.
+/// </summary>
+public sealed class StepProgress
+{
+    [JsonPropertyName("units")] public List<string> Units { get; init; } = [];
+    [JsonPropertyName("counts")] public Dictionary<string, long> Counts { get; init; } = new(StringComparer.Ordinal);
+}
+
 /// <summary>An erasure or export request as stored and as the status API returns it.</summary>
 public sealed class PrivacyRequest
 {
@@ -66,6 +76,9 @@ public sealed class PrivacyRequest
 
     /// <summary>Blobs the erasure rewrote or deleted; verification reads them again.</summary>
     [JsonIgnore] public List<string> TouchedBlobs { get; init; } = [];
+
+    /// <summary>What the running step has counted so far, so that a step resumed after a crash reports the whole step.</summary>
+    [JsonIgnore] public Dictionary<string, StepProgress> Progress { get; init; } = new(StringComparer.Ordinal);
 
     [JsonPropertyName("steps")] public List<RequestStep> Steps { get; init; } = [];
     [JsonPropertyName("certificate")] public System.Text.Json.Nodes.JsonObject? Certificate { get; set; }

@@ -103,6 +103,7 @@ public sealed class PrivacyRequestStore
         ["Subjects"] = r.Subjects is null ? null : JsonSerializer.Serialize(r.Subjects, Json),
         ["TouchedBlobs"] = JsonSerializer.Serialize(r.TouchedBlobs, Json),
         ["Steps"] = JsonSerializer.Serialize(r.Steps, Json),
+        ["Progress"] = r.Progress.Count == 0 ? null : JsonSerializer.Serialize(r.Progress, Json),
         ["Certificate"] = r.Certificate?.ToJsonString(),
         ["ExportBlob"] = r.ExportBlob,
         ["Error"] = r.Error,
@@ -126,6 +127,9 @@ public sealed class PrivacyRequestStore
         Subjects = e.GetString("Subjects") is { } subjects ? JsonSerializer.Deserialize<List<string>>(subjects, Json) : null,
         TouchedBlobs = e.GetString("TouchedBlobs") is { } touched ? JsonSerializer.Deserialize<List<string>>(touched, Json) ?? [] : [],
         Steps = e.GetString("Steps") is { } steps ? JsonSerializer.Deserialize<List<RequestStep>>(steps, Json) ?? [] : [],
+        Progress = e.GetString("Progress") is { } progress
+            ? new Dictionary<string, StepProgress>(JsonSerializer.Deserialize<Dictionary<string, StepProgress>>(progress, Json) ?? [], StringComparer.Ordinal)
+            : new Dictionary<string, StepProgress>(StringComparer.Ordinal),
         Certificate = e.GetString("Certificate") is { } certificate ? JsonNode.Parse(certificate)!.AsObject() : null,
         ExportBlob = e.GetString("ExportBlob"),
         Error = e.GetString("Error"),

@@ -1,0 +1,24 @@
+using Serverless.Pipeline.Privacy.Requests;
+using Serverless.Pipeline.Privacy.Suppression;
+
+namespace Serverless.Pipeline.Privacy.Workflows;
+
+/// <summary>The join keys of the person a request is about.</summary>
+public static class PersonKeys
+{
+    /// <summary>The keys of the identifiers the request gives.</summary>
+    public static SubjectKeys Given(Pseudonymizer pseudonymizer, PrivacyRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SubjectKeys.For(pseudonymizer, request.Tenant, request.Identifiers?.Subject, request.Identifiers?.Email, request.Identifiers?.Phone);
+    }
+
+    /// <summary>The person's keys, and the subject keys of every customer record found for them.</summary>
+    public static List<SubjectKeys> All(Pseudonymizer pseudonymizer, PrivacyRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var keys = new List<SubjectKeys> { Given(pseudonymizer, request) };
+        keys.AddRange((request.Subjects ?? []).Select(s => SubjectKeys.For(pseudonymizer, request.Tenant, s, null, null)));
+        return keys.DistinctBy(k => (k.Subject, k.Email, k.Phone)).ToList();
+    }
+}
