@@ -77,9 +77,14 @@ param alertEmailAddress string = ''
 param eventHubPartitionCount int = 8
 
 @minValue(1)
+@maxValue(365)
+@description('Days that overwritten or deleted customer-data blobs stay restorable (soft delete); every erasure certificate names it as when a purged blob\'s earlier content is gone.')
+param blobSoftDeleteDays int = 14
+
+@minValue(1)
 @maxValue(7)
-@description('Days that the events hub keeps events.')
-param eventHubMessageRetentionInDays int = 7
+@description('Days that the events hub keeps events. Processing is continuous and the raw archive is the replay source, so one day suffices; every erasure certificate names this as the time by which the person\'s events leave the hub.')
+param eventHubMessageRetentionInDays int = 1
 
 @minValue(1)
 @maxValue(40)
@@ -238,6 +243,7 @@ module storage 'app/storage.bicep' = {
     rawRetentionDays: rawRetentionDays
     quarantineRetentionDays: quarantineRetentionDays
     exportRetentionDays: exportRetentionDays
+    deleteRetentionDays: blobSoftDeleteDays
     auditImmutabilityDays: auditImmutabilityDays
     auditImmutabilityLocked: auditImmutabilityLocked
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
@@ -350,6 +356,9 @@ module api 'app/api.bicep' = {
     pseudonymizationKeySecretName: pseudonymizationKeySecretName
     webhookSecretReferences: webhookSecretReferences
     extraAppSettings: extraAppSettings
+    eventHubsRetentionDays: eventHubMessageRetentionInDays
+    blobSoftDeleteDays: blobSoftDeleteDays
+    telemetryRetentionDays: logRetentionInDays
     authClientId: privacyApiClientId
     runtimeName: 'dotnet-isolated'
     runtimeVersion: '10.0'

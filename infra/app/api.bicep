@@ -106,6 +106,15 @@ param logAnalyticsWorkspaceId string
 @description('Application (client) id of the Microsoft Entra app registration that callers of the privacy API get tokens for; empty leaves App Service authentication off, and the privacy API then admits nobody.')
 param authClientId string = ''
 
+@description('Days that Event Hubs keeps events: an erasure certificate names it as when the person\'s events leave the hub.')
+param eventHubsRetentionDays int
+
+@description('Days that overwritten or deleted customer-data blobs stay restorable (soft delete), as erasure certificates state.')
+param blobSoftDeleteDays int
+
+@description('Days that Log Analytics and Application Insights keep telemetry (join keys and counts only), as erasure certificates state.')
+param telemetryRetentionDays int
+
 @description('A webhook source whose signing secret is a Key Vault secret.')
 @export()
 type webhookSecretReference = {
@@ -183,6 +192,24 @@ var baseSettings = [
   {
     name: 'Pipeline__PseudonymizationKey'
     value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${pseudonymizationKeySecretName})'
+  }
+  // What an erasure cannot remove at once, and until when it lasts: stated on every certificate.
+  {
+    name: 'Pipeline__Privacy__EventHubsRetentionDays'
+    value: string(eventHubsRetentionDays)
+  }
+  {
+    name: 'Pipeline__Privacy__BlobSoftDeleteDays'
+    value: string(blobSoftDeleteDays)
+  }
+  {
+    name: 'Pipeline__Privacy__TelemetryRetentionDays'
+    value: string(telemetryRetentionDays)
+  }
+  {
+    // WorkflowHistoryPurge runs hourly and purges every ended workflow's Durable history.
+    name: 'Pipeline__Privacy__WorkflowHistoryLifetime'
+    value: '01:00:00'
   }
 ]
 

@@ -25,7 +25,7 @@ param partitionCount int = 8
 @minValue(1)
 @maxValue(7)
 @description('Days that the hub keeps events, so that a stopped consumer can catch up (Standard tier allows up to 7).')
-param messageRetentionInDays int = 7
+param messageRetentionInDays int = 1
 
 @minValue(1)
 @maxValue(40)

@@ -1,5 +1,5 @@
 metadata description = '''The customer-data storage account of the pipeline (raw archive, quarantine, exports, views, audit):
-Entra ID only (no shared keys), versioned blobs, an immutable audit container, lifecycle retention and diagnostics.
+Entra ID only (no shared keys), no blob versions (an erasure's rewrite must not leave the old content behind), soft delete, an immutable audit container, lifecycle retention and diagnostics.
 The Functions host keeps its own state in another account (hoststorage.bicep).'''
 
 @minLength(3)
@@ -33,7 +33,7 @@ param publicNetworkAccess string = 'Enabled'
 
 @minValue(1)
 @maxValue(365)
-@description('Days that deleted blobs and containers can be restored.')
+@description('Days that deleted or overwritten blobs and deleted containers can be restored; an erasure certificate names this window as the time by which a purged blob\'s earlier content is gone.')
 param deleteRetentionDays int = 14
 
 @minValue(1)
@@ -41,15 +41,15 @@ param deleteRetentionDays int = 14
 param rawCoolAfterDays int = 30
 
 @minValue(1)
-@description('Days after which raw archive blobs (and their versions) are deleted.')
+@description('Days after which raw archive blobs are deleted.')
 param rawRetentionDays int = 365
 
 @minValue(1)
-@description('Days after which quarantined blobs (and their versions) are deleted.')
+@description('Days after which quarantined blobs are deleted.')
 param quarantineRetentionDays int = 90
 
 @minValue(1)
-@description('Days after which data-subject exports (and their versions) are deleted.')
+@description('Days after which data-subject exports are deleted.')
 param exportRetentionDays int = 7
 
 @minValue(1)
@@ -136,7 +136,10 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01'
   parent: storage
   name: 'default'
   properties: {
-    isVersioningEnabled: true
+    // No versions: a purge rewrites blobs without the person's lines, and a version would keep the old content for as
+    // long as the lifecycle allows. Soft delete keeps an overwritten blob's content for deleteRetentionDays only, which
+    // the erasure certificate states; verification fails if a purged blob has versions.
+    isVersioningEnabled: false
     deleteRetentionPolicy: {
       enabled: true
       days: deleteRetentionDays
@@ -221,11 +224,6 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-01
                   daysAfterModificationGreaterThan: rawRetentionDays
                 }
               }
-              version: {
-                delete: {
-                  daysAfterCreationGreaterThan: rawRetentionDays
-                }
-              }
             }
           }
         }
@@ -248,11 +246,6 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-01
                   daysAfterModificationGreaterThan: quarantineRetentionDays
                 }
               }
-              version: {
-                delete: {
-                  daysAfterCreationGreaterThan: quarantineRetentionDays
-                }
-              }
             }
           }
         }
@@ -273,11 +266,6 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-01
               baseBlob: {
                 delete: {
                   daysAfterModificationGreaterThan: exportRetentionDays
-                }
-              }
-              version: {
-                delete: {
-                  daysAfterCreationGreaterThan: exportRetentionDays
                 }
               }
             }

@@ -88,6 +88,8 @@ public sealed class AppSettingsTests(InfraFixture infra)
                 "AzureWebJobsStorage__queueServiceUri", "AzureWebJobsStorage__tableServiceUri",
                 "EventHubConnection__clientId", "EventHubConnection__credential", "EventHubConnection__fullyQualifiedNamespace",
                 "EventHubConsumerGroup", "EventHubName",
+                "Pipeline__Privacy__BlobSoftDeleteDays", "Pipeline__Privacy__EventHubsRetentionDays",
+                "Pipeline__Privacy__TelemetryRetentionDays", "Pipeline__Privacy__WorkflowHistoryLifetime",
                 "Pipeline__PseudonymizationKey", "Pipeline__StorageBlobUri", "Pipeline__StorageTableUri",
             ],
             names);

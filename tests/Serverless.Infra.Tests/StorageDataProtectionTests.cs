@@ -71,7 +71,6 @@ public sealed partial class StorageDataProtectionTests(InfraFixture infra)
 
         Assert.True(rule["enabled"]!.GetValue<bool>());
         Assert.Equal("[parameters('rawRetentionDays')]", baseBlob["delete"]!["daysAfterModificationGreaterThan"]!.GetValue<string>());
-        Assert.Equal("[parameters('rawRetentionDays')]", rule["definition"]!["actions"]!["version"]!["delete"]!["daysAfterCreationGreaterThan"]!.GetValue<string>());
         Assert.Equal("[parameters('rawCoolAfterDays')]", baseBlob["tierToCool"]!["daysAfterModificationGreaterThan"]!.GetValue<string>());
         Assert.Equal("[parameters('rawRetentionDays')]", ArmTemplate.PassedValue(storage, "rawRetentionDays")!.GetValue<string>());
         Assert.Equal("int", infra.Main["parameters"]!["rawRetentionDays"]!["type"]!.GetValue<string>());
@@ -101,15 +100,54 @@ public sealed partial class StorageDataProtectionTests(InfraFixture infra)
     }
 
     [Fact]
-    public void BlobService_Versioning_IsEnabledWithDeleteRetention()
+    public void BlobService_DataAccount_KeepsNoVersionsAndSoftDeletesForTheStatedWindow()
     {
+        // An erasure rewrites blobs without the person's lines; a version would keep the old content. Soft delete keeps
+        // it for deleteRetentionDays only, the window every erasure certificate names.
         var blobService = ArmTemplate.SingleInModule(infra.Main, "storage", "Microsoft.Storage/storageAccounts/blobServices");
 
         var properties = blobService.Properties;
 
-        Assert.True(properties["isVersioningEnabled"]!.GetValue<bool>());
+        Assert.False(properties["isVersioningEnabled"]!.GetValue<bool>());
         Assert.True(properties["deleteRetentionPolicy"]!["enabled"]!.GetValue<bool>());
+        Assert.Equal("[parameters('deleteRetentionDays')]", properties["deleteRetentionPolicy"]!["days"]!.GetValue<string>());
         Assert.True(properties["containerDeleteRetentionPolicy"]!["enabled"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void LifecycleRules_DataAccount_HaveNoVersionActions()
+    {
+        var policy = ArmTemplate.Single(infra.Main, "Microsoft.Storage/storageAccounts/managementPolicies");
+
+        var actions = policy.Properties["policy"]!["rules"]!.AsArray().Select(r => r!["definition"]!["actions"]!.AsObject());
+
+        Assert.All(actions, a => Assert.Null(a["version"]));
+    }
+
+    [Fact]
+    public void ErasureCertificateWindows_AppSettings_FollowTheInfrastructure()
+    {
+        var api = ArmTemplate.Module(infra.Main, "api");
+        var site = ArmTemplate.Single(infra.Main, "Microsoft.Web/sites");
+        var settings = ArmTemplate.ArrayElements(site.Template, site.Properties["siteConfig"]!["appSettings"])
+            .ToDictionary(s => s["name"]!.GetValue<string>(), s => s["value"]!.GetValue<string>(), StringComparer.Ordinal);
+
+        Assert.Equal("[string(parameters('eventHubsRetentionDays'))]", settings["Pipeline__Privacy__EventHubsRetentionDays"]);
+        Assert.Equal("[string(parameters('blobSoftDeleteDays'))]", settings["Pipeline__Privacy__BlobSoftDeleteDays"]);
+        Assert.Equal("[string(parameters('telemetryRetentionDays'))]", settings["Pipeline__Privacy__TelemetryRetentionDays"]);
+        Assert.Equal("01:00:00", settings["Pipeline__Privacy__WorkflowHistoryLifetime"]);
+        Assert.Equal("[parameters('eventHubMessageRetentionInDays')]", ArmTemplate.PassedValue(api, "eventHubsRetentionDays")!.GetValue<string>());
+        Assert.Equal("[parameters('logRetentionInDays')]", ArmTemplate.PassedValue(api, "telemetryRetentionDays")!.GetValue<string>());
+        Assert.Equal("[parameters('blobSoftDeleteDays')]", ArmTemplate.PassedValue(api, "blobSoftDeleteDays")!.GetValue<string>());
+        Assert.Equal("[parameters('blobSoftDeleteDays')]", ArmTemplate.PassedValue(ArmTemplate.Module(infra.Main, "storage"), "deleteRetentionDays")!.GetValue<string>());
+    }
+
+    [Fact]
+    public void EventHubs_Retention_DefaultsToOneDay()
+    {
+        // Processing is continuous and the raw archive is the replay source; events stay in the hub, out of an
+        // erasure's reach, for this long.
+        Assert.Equal(1, infra.Main["parameters"]!["eventHubMessageRetentionInDays"]!["defaultValue"]!.GetValue<int>());
     }
 
     [Fact]
