@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 
@@ -125,6 +126,11 @@ public sealed class PrivacyTests(AzuriteFixture azurite) : IAsyncLifetime
         var certificate = request["certificate"]!;
         Assert.Equal("ticket #4711", certificate["requestedBy"]!.GetValue<string>());
         Assert.Equal(2, certificate["customerRecords"]!.GetValue<int>());
+        var keys = certificate["subjectKeys"]!.AsObject();
+        Assert.Equal(["emails", "phones", "subjects"], keys.Select(k => k.Key).Order(StringComparer.Ordinal));
+        var subjectKeys = keys["subjects"]!.AsArray().Select(k => k!.GetValue<string>()).ToList();
+        Assert.Equal(2, subjectKeys.Count);
+        Assert.Equal(subjectKeys.Distinct(StringComparer.Ordinal).Count(), subjectKeys.Count);
         var steps = request["steps"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()).ToList();
         Assert.Equal(["register", "suppress", "delete-views", "purge-raw", "purge-quarantine", "shred-keys", "verify"], steps);
         var purgeRaw = request["steps"]!.AsArray().First(s => s!["name"]!.GetValue<string>() == "purge-raw")!;
@@ -257,11 +263,26 @@ public sealed class PrivacyTests(AzuriteFixture azurite) : IAsyncLifetime
         var status = await StatusAsync("exports", id);
         var url = new Uri(status["download"]!["url"]!.GetValue<string>());
         using var plain = new HttpClient();
-        var document = JsonNode.Parse(await plain.GetStringAsync(url))!;
+        using var download = await plain.GetAsync(url);
+        Assert.Equal("application/json", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal($"export-{id}.json", download.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        var document = JsonNode.Parse(await download.Content.ReadAsStringAsync())!;
         var records = document["customerRecords"]!.AsArray();
         Assert.Equal(["customer/C-7", "lead/LT-1"], records.Select(r => r!["subject"]!.GetValue<string>()).Order());
         Assert.Equal(5, records.Sum(r => r!["events"]!.AsArray().Count));
         Assert.Contains(TargetEmail, document.ToJsonString(), StringComparison.Ordinal);
+
+        // The public shape: camelCase, the person's data, none of the store's bookkeeping.
+        var customer = records.Single(r => r!["subject"]!.GetValue<string>() == "customer/C-7")!;
+        var profile = customer["profile"]!.AsObject();
+        Assert.All(profile.Select(p => p.Key), name => Assert.True(char.IsLower(name[0]), name));
+        Assert.DoesNotContain(profile, p => p.Key.StartsWith("wm_", StringComparison.Ordinal) || p.Key.StartsWith("n_", StringComparison.Ordinal) || p.Key == "timestamp");
+        Assert.Equal(customer["events"]!.AsArray().Count, profile["eventCountsByType"]!.AsObject().Sum(c => c.Value!.GetValue<long>()));
+        Assert.All(customer["recentActivity"]!.AsArray(), a =>
+        {
+            Assert.Equal(JsonValueKind.Object, a!["data"]!.GetValueKind());
+            Assert.Null(a["rawBlob"]);
+        });
     }
 
     [Theory]

@@ -20,6 +20,7 @@ public sealed class Problem
     public string? Detail { get; init; }
 
     [JsonPropertyName("instance")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Instance { get; init; }
 
     /// <summary>Per-event errors of a batch, by index.</summary>

@@ -281,7 +281,7 @@ public sealed class ErasureSteps
         {
             ["requestId"] = request.Id,
             ["tenant"] = request.Tenant,
-            ["subjectKeys"] = JsonSerializer.SerializeToNode(PersonKeys.All(_pipeline.Pseudonymizer, request)),
+            ["subjectKeys"] = PersonKeys.Describe(PersonKeys.All(_pipeline.Pseudonymizer, request)),
             ["reason"] = request.Reason,
             ["requestedBy"] = request.Requester,
             ["approvedBy"] = request.ApprovedBy,
@@ -333,7 +333,7 @@ public sealed class ErasureSteps
         await _audit.AppendAsync(request.Tenant, request.Id, "request-" + change.Status.ToLowerInvariant(), new JsonObject
         {
             ["kind"] = request.Kind,
-            ["subjectKeys"] = JsonSerializer.SerializeToNode(keys),
+            ["subjectKeys"] = PersonKeys.Describe(keys),
             ["requestedBy"] = request.Requester,
             ["by"] = change.By,
             ["detail"] = change.Detail,

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Azure.Storage.Blobs.Models;
 using Serverless.Pipeline.Privacy.Audit;
 using Serverless.Pipeline.Privacy.Requests;
 using Serverless.Pipeline.Processing;
@@ -53,10 +53,18 @@ public sealed class ExportSteps
             ["customerRecords"] = records,
         };
         var blobName = request.Tenant + "/" + request.Id + ".json";
-        await Storage.Exports.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(document.ToJsonString()), overwrite: true, cancellationToken).ConfigureAwait(false);
+        await Storage.Exports.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(document.ToJsonString()), new BlobUploadOptions
+        {
+            // The download link serves the blob with these headers: a JSON file with a name, not an octet stream.
+            HttpHeaders = new BlobHttpHeaders
+            {
+                ContentType = "application/json",
+                ContentDisposition = $"attachment; filename=\"export-{request.Id}.json\"",
+            },
+        }, cancellationToken).ConfigureAwait(false);
         await _audit.AppendAsync(request.Tenant, request.Id, "export-completed", new JsonObject
         {
-            ["subjectKeys"] = JsonSerializer.SerializeToNode(PersonKeys.All(_pipeline.Pseudonymizer, request)),
+            ["subjectKeys"] = PersonKeys.Describe(PersonKeys.All(_pipeline.Pseudonymizer, request)),
             ["requestedBy"] = request.Requester,
             ["customerRecords"] = found.Count,
             ["events"] = events,
@@ -90,6 +98,12 @@ public sealed class ExportSteps
             }
         }
 
-        return (new JsonObject { ["subject"] = subject, ["profile"] = profile, ["recentActivity"] = activity, ["events"] = events }, events.Count);
+        return (new JsonObject
+        {
+            ["subject"] = subject,
+            ["profile"] = ExportShape.Profile(profile, events),
+            ["recentActivity"] = ExportShape.Activity(activity),
+            ["events"] = events,
+        }, events.Count);
     }
 }

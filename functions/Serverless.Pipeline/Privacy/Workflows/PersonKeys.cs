@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Serverless.Pipeline.Privacy.Requests;
 using Serverless.Pipeline.Privacy.Suppression;
 
@@ -20,5 +21,22 @@ public static class PersonKeys
         var keys = new List<SubjectKeys> { Given(pseudonymizer, request) };
         keys.AddRange((request.Subjects ?? []).Select(s => SubjectKeys.For(pseudonymizer, request.Tenant, s, null, null)));
         return keys.DistinctBy(k => (k.Subject, k.Email, k.Phone)).ToList();
+    }
+
+    /// <summary>
+    /// The person's join keys as certificates and audit records show them: each kind once, each key once, sorted
+    /// (<c>{"subjects": [...], "emails": [...], "phones": [...]}</c>).
+    /// </summary>
+    public static JsonObject Describe(IEnumerable<SubjectKeys> keys)
+    {
+        var all = keys.SelectMany(k => k.All()).ToList();
+        JsonArray Of(string kind) => new([.. all.Where(k => k.Kind == kind).Select(k => k.Key).Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal).Select(k => (JsonNode)JsonValue.Create(k))]);
+        return new JsonObject
+        {
+            ["subjects"] = Of(SubjectKeys.SubjectKind),
+            ["emails"] = Of(SubjectKeys.EmailKind),
+            ["phones"] = Of(SubjectKeys.PhoneKind),
+        };
     }
 }
