@@ -13,6 +13,7 @@ internal static class HealthEndpoint
             stream = new
             {
                 accepted = stats.Accepted,
+                recovered = stats.Recovered,
                 pending = runtime.Stream.Pending,
                 processed = stats.Processed,
                 stored = stats.Stored,
@@ -22,6 +23,7 @@ internal static class HealthEndpoint
                 batches = stats.Batches,
                 retries = stats.Retries,
                 quarantinedByReason = stats.QuarantinedByReason.ToDictionary(p => p.Key.ToString(), p => p.Value),
+                log = runtime.Stream.LogHealth(),
             },
         });
     }
