@@ -50,7 +50,8 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite) : IDisposable
         var sending = load.SendAllAsync();
         using (var first = await RuntimeProcess.StartAsync(_port, Settings(proxied)))
         {
-            await blobProxy.Held.WaitAsync(TimeSpan.FromMinutes(2));
+            var held = await Task.WhenAny(blobProxy.Held, Task.Delay(TimeSpan.FromMinutes(2)));
+            Assert.True(held == blobProxy.Held, "no archive write reached storage: " + first.Output);
             await PollAsync(first, h => h.GetProperty("log").GetProperty("unprocessedEvents").GetInt32() > 0);
             await first.KillAsync();
         }

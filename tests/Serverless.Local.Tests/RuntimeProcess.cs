@@ -8,17 +8,31 @@ namespace Serverless.Local.Tests;
 internal sealed class RuntimeProcess : IDisposable
 {
     private readonly Process _process;
-    private readonly Task<string> _errors;
+    private readonly System.Text.StringBuilder _output = new();
 
     private RuntimeProcess(Process process, HttpClient http)
     {
         _process = process;
         Http = http;
-        _errors = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
     }
 
     public HttpClient Http { get; }
+
+    /// <summary>What the runtime logged (warnings and errors), for failure messages.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
 
     /// <summary>Starts the runtime on <paramref name="port"/> with the given settings and waits until its health endpoint answers.</summary>
     public static async Task<RuntimeProcess> StartAsync(int port, IDictionary<string, string> settings)
@@ -45,7 +59,7 @@ internal sealed class RuntimeProcess : IDisposable
         {
             if (runtime._process.HasExited)
             {
-                Assert.Fail("The runtime exited on start: " + await runtime._errors);
+                Assert.Fail("The runtime exited on start: " + runtime.Output);
             }
 
             try
@@ -79,6 +93,14 @@ internal sealed class RuntimeProcess : IDisposable
     {
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
+    }
+
+    private void Append(string? line)
+    {
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
     }
 
     public void Dispose()

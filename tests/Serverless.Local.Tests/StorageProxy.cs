@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Serverless.Local.Tests;
@@ -59,7 +60,9 @@ internal sealed class StorageProxy : IAsyncDisposable
             await Task.Delay(Timeout.Infinite, context.RequestAborted);
         }
 
-        using var forward = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(target, request.Path.Value + request.QueryString.Value));
+        // The target exactly as sent: the decoded path would re-encode differently, and the table service's keys in it would not match.
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        using var forward = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(target.GetLeftPart(UriPartial.Authority) + rawTarget));
         if (body.Length > 0 || request.ContentLength is not null)
         {
             forward.Content = new ByteArrayContent(body.ToArray());
