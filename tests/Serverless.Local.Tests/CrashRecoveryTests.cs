@@ -70,16 +70,17 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite) : IDisposable
         await PollAsync(second, h => h.GetProperty("pending").GetInt32() == 0);
 
         var stored = await IdsAsync("raw");
-        var quarantined = await IdsAsync("quarantine");
+        // A request whose 202 the kill cut off after its append is sent again: its valid events are then dropped as
+        // duplicates by the event-id ledger, but its invalid ones have no id to check and are quarantined once more.
+        var quarantined = (await IdsAsync("quarantine")).Distinct().ToList();
         Assert.Equal(stored.Count, stored.Distinct().Count());
-        Assert.Equal(quarantined.Count, quarantined.Distinct().Count());
         Assert.Equal(load.AcceptedIds.Order(StringComparer.Ordinal), stored.Concat(quarantined).Order(StringComparer.Ordinal));
         Assert.Equal(CrashLoad.Invalid, quarantined.Count);
         // Accepted = stored + quarantined + duplicates + suppressed, with the duplicates the load resends on purpose and no erasure.
         Assert.Equal(load.AcceptedEvents, stored.Count + quarantined.Count + CrashLoad.Resent + 0);
         var health = await second.HealthAsync(CancellationToken.None);
         Assert.Equal(0, health.GetProperty("log").GetProperty("unprocessedEvents").GetInt32());
-        Assert.All(health.GetProperty("log").GetProperty("checkpoints").EnumerateObject(), c => Assert.True(c.Value.GetInt64() >= 0));
+        Assert.All(health.GetProperty("log").GetProperty("checkpoints").EnumerateObject(), c => Assert.True(c.Value.GetInt64() > 0, "every partition had events to checkpoint"));
     }
 
     private Dictionary<string, string> Settings(string connectionString, string batchWait = "00:00:01") => new()

@@ -102,6 +102,16 @@ public sealed class DurableStreamTests : IDisposable
         Assert.Equal(0, stream.Pending);
     }
 
+    [Fact]
+    public async Task Open_WhileAnotherRuntimeHasTheLogOpen_RefusesWithAMessageThatSaysSo()
+    {
+        await using var first = DurableLog.Open(_directory, _options.Partitions, NullLogger.Instance);
+
+        var refusal = Assert.Throws<InvalidOperationException>(() => DurableLog.Open(_directory, _options.Partitions, NullLogger.Instance));
+
+        Assert.Contains("Another process has the stream log", refusal.Message, StringComparison.Ordinal);
+    }
+
     private PartitionedStream Open(Func<IReadOnlyList<IncomingEvent>, CancellationToken, Task<BatchResult>> process) =>
         new(_options, DurableLog.Open(_directory, _options.Partitions, NullLogger.Instance), process, new ManualClock(Now), NullLogger<PartitionedStream>.Instance);
 

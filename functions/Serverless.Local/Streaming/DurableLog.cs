@@ -73,7 +73,7 @@ public sealed partial class DurableLog : IAsyncDisposable
             DataSource = Path.Combine(directory, FileName),
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
-            DefaultTimeout = 5,
+            DefaultTimeout = 1,
         }.ToString());
         connection.Open();
         var log = new DurableLog(directory, connection, partitions, logger);
@@ -91,6 +91,11 @@ public sealed partial class DurableLog : IAsyncDisposable
                 """);
             log.Recover();
             return log;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 5)
+        {
+            log.Close();
+            throw new InvalidOperationException($"Another process has the stream log in {directory} open: run one local runtime per Local:Stream:DataDirectory.", ex);
         }
         catch
         {
@@ -123,8 +128,12 @@ public sealed partial class DurableLog : IAsyncDisposable
     /// <summary>Records that <paramref name="partition"/> has processed everything up to <paramref name="sequence"/>, and drops those events.</summary>
     public Task CheckpointAsync(int partition, long sequence) => Submit(new Checkpoint(partition, sequence));
 
-    /// <summary>Completes once everything submitted before it has been committed.</summary>
-    public Task FlushAsync() => _writer is null ? Task.CompletedTask : Submit(new Barrier());
+    /// <summary>Completes once everything submitted before it has been committed (at once before writing starts or after disposal).</summary>
+    public Task FlushAsync()
+    {
+        var barrier = new Barrier();
+        return _writer is not null && _writes.Writer.TryWrite(barrier) ? barrier.Done.Task : Task.CompletedTask;
+    }
 
     public async ValueTask DisposeAsync()
     {
