@@ -10,7 +10,9 @@ internal sealed record ProcessingResult(double Rate, double BaselineRate, double
 }
 
 /// <summary>End to end over HTTP against Azurite's ceiling for the same writes.</summary>
-internal sealed record LoadResult(double Rate, double CeilingRate, double P50Milliseconds, double P99Milliseconds, double CpuMicrosecondsPerEvent)
+/// <param name="CommitP50Milliseconds">From a request's append to its events being durable in the stream's log (group commit).</param>
+internal sealed record LoadResult(double Rate, double CeilingRate, double P50Milliseconds, double P99Milliseconds, double CpuMicrosecondsPerEvent,
+    double CommitP50Milliseconds, double CommitP99Milliseconds, double RequestsPerCommit)
 {
     /// <summary>The pipeline should deliver at least this share of what storage alone can take.</summary>
     public const double TargetRatio = 0.8;

@@ -37,17 +37,18 @@ internal static class LoadBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Load: {requests:N0} signed CloudEvents batches of {eventsPerRequest} events ({events:N0} events), {concurrency} clients, Azurite in memory"));
 
-        var (e2eRate, p50, p99, cpuPerEvent) = await EndToEndAsync(azurite, bodies, concurrency);
+        var (e2eRate, p50, p99, cpuPerEvent, commit) = await EndToEndAsync(azurite, bodies, concurrency);
         var ceilingRate = await CeilingAsync(azurite, bodies);
         var ratio = e2eRate / ceilingRate;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  end to end (HTTP -> stream -> storage): {e2eRate,10:N0} events/s   ingest latency p50 {p50:F1} ms, p99 {p99:F1} ms, {cpuPerEvent:N0} us CPU/event"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  durable log (SQLite WAL, fsync per group commit): commit p50 {commit.P50:F1} ms, p99 {commit.P99:F1} ms, {commit.RequestsPerCommit:F1} requests per commit"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Azurite ceiling for the same writes:     {ceilingRate,10:N0} events/s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio end-to-end/ceiling: {ratio:F3} (target >= {LoadResult.TargetRatio:F3}: {(ratio >= LoadResult.TargetRatio ? "met" : "NOT met")})"));
-        return new LoadResult(e2eRate, ceilingRate, p50, p99, cpuPerEvent);
+        return new LoadResult(e2eRate, ceilingRate, p50, p99, cpuPerEvent, commit.P50, commit.P99, commit.RequestsPerCommit);
     }
 
     // CPU is the whole process's: the runtime, and also the clients that build and sign the requests.
-    private static async Task<(double Rate, double P50, double P99, double CpuMicrosecondsPerEvent)> EndToEndAsync(AzuriteServer azurite, List<byte[]> bodies, int concurrency)
+    private static async Task<(double Rate, double P50, double P99, double CpuMicrosecondsPerEvent, (double P50, double P99, double RequestsPerCommit) Commit)> EndToEndAsync(AzuriteServer azurite, List<byte[]> bodies, int concurrency)
     {
         var app = await StartRuntimeAsync(azurite, "loade2e");
         try
@@ -57,6 +58,9 @@ internal static class LoadBenchmark
             await SendAsync(http, Batch(-1, 10), "warm-up");
             await runtime.Stream.WaitUntilDrainedAsync(CancellationToken.None);
             var before = runtime.Stream.Statistics.Stored;
+            var log = runtime.Stream.Log;
+            log.CommitLatency.Reset();
+            var (commitsBefore, appendsBefore) = (log.Commits, log.Appends);
 
             var latencies = new ConcurrentBag<double>();
             using var process = Process.GetCurrentProcess();
@@ -75,13 +79,22 @@ internal static class LoadBenchmark
 
             var stored = runtime.Stream.Statistics.Stored - before;
             var sorted = latencies.Order().ToList();
-            return (stored / clock.Elapsed.TotalSeconds, sorted[sorted.Count / 2], sorted[(int)(sorted.Count * 0.99)], cpu.TotalMicroseconds / stored);
+            var commit = (log.CommitLatency.Percentile(0.5) ?? 0, log.CommitLatency.Percentile(0.99) ?? 0, (double)(log.Appends - appendsBefore) / (log.Commits - commitsBefore));
+            return (stored / clock.Elapsed.TotalSeconds, sorted[sorted.Count / 2], sorted[(int)(sorted.Count * 0.99)], cpu.TotalMicroseconds / stored, commit);
         }
         finally
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            await StopRuntimeAsync(app);
         }
+    }
+
+    /// <summary>Stops and disposes the runtime, then removes its stream log.</summary>
+    internal static async Task StopRuntimeAsync(WebApplication app)
+    {
+        var logDirectory = app.Services.GetRequiredService<LocalRuntime>().Stream.Log.Directory;
+        await app.StopAsync();
+        await app.DisposeAsync();
+        Directory.Delete(logDirectory, recursive: true);
     }
 
     /// <summary>The local runtime on a free port over <paramref name="azurite"/>, logging warnings only.</summary>
@@ -93,6 +106,7 @@ internal static class LoadBenchmark
             "--Storage:ConnectionString", azurite.ConnectionString,
             "--Pipeline:StoragePrefix", storagePrefix,
             "--Local:Stream:Capacity", "100000", "--Local:Stream:Partitions", Partitions.ToString(CultureInfo.InvariantCulture),
+            "--Local:Stream:DataDirectory", Directory.CreateTempSubdirectory("bench-stream-log").FullName,
             "--Logging:LogLevel:Default", "Warning",
         ]);
         await app.StartAsync();

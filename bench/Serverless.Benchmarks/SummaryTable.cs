@@ -15,6 +15,7 @@ internal static class SummaryTable
             new("end to end, events/s (HTTP -> stream -> Azurite)", N(load.Rate), N(load.CeilingRate) + " (Azurite ceiling)",
                 F(load.Ratio), ">= " + F(LoadResult.TargetRatio), load.Ratio >= LoadResult.TargetRatio),
             new("ingest latency p50 / p99, ms", $"{F1(load.P50Milliseconds)} / {F1(load.P99Milliseconds)}", "-", "-", "-", null),
+            new("durable log commit p50 / p99, ms", $"{F1(load.CommitP50Milliseconds)} / {F1(load.CommitP99Milliseconds)}", "-", "-", "-", null),
             new("allocated bytes/event, processing stage", N(processing.BytesPerEvent), N(processing.BaselineBytesPerEvent) + " (STJ parse + write)",
                 N(processing.BytesPerEvent / Math.Max(1, processing.BaselineBytesPerEvent)) + "x", "-", null),
             new("allocated bytes/event, end to end (sustained; incl. load generator)", N(sustained.AllocatedBytesPerEvent), "-", "-", "-", null),

@@ -64,8 +64,7 @@ internal static class SustainedBenchmark
         }
         finally
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            await LoadBenchmark.StopRuntimeAsync(app);
         }
     }
 

@@ -120,10 +120,12 @@ public sealed class CommandTests(AzuriteFixture azurite) : IDisposable
     public async Task Load_AgainstTheLocalRuntime_SendsEveryRequestAndPrintsThroughputAndLatency()
     {
         var harness = await CliHarness.CreateAsync(azurite.Server);
+        var streamLog = Directory.CreateTempSubdirectory("cli-stream-log");
         await using var app = LocalApplication.Create([
             "--urls=http://127.0.0.1:0",
             "--Storage:ConnectionString=" + azurite.Server.ConnectionString,
             "--Pipeline:StoragePrefix=" + harness.Prefix,
+            "--Local:Stream:DataDirectory=" + streamLog.FullName,
             "--Logging:LogLevel:Default=Warning",
         ]);
         await app.StartAsync();
@@ -131,6 +133,8 @@ public sealed class CommandTests(AzuriteFixture azurite) : IDisposable
 
         var run = await CliHarness.RunAsync(new Dictionary<string, string>(), "load", "--url", address, "--count", "30", "--concurrency", "4", "--rate", "200");
         await app.StopAsync();
+        await app.DisposeAsync();
+        streamLog.Delete(recursive: true);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Sent 30 requests", run.Output, StringComparison.Ordinal);

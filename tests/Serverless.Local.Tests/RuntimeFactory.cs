@@ -27,6 +27,7 @@ internal sealed class RuntimeFactory : WebApplicationFactory<Program>
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["Pipeline:StoragePrefix"] = Prefix,
+            ["Local:Stream:DataDirectory"] = DataDirectory,
             ["Pipeline:Sources:intake-hmac:Tenant"] = "acme-law",
             ["Pipeline:Sources:intake-hmac:Format"] = "Json",
             ["Pipeline:Sources:intake-hmac:Signature"] = "HmacSha256",
@@ -42,6 +43,9 @@ internal sealed class RuntimeFactory : WebApplicationFactory<Program>
     }
 
     public ManualClock Clock { get; }
+
+    /// <summary>The stream's durable log: a folder of this runtime's own, removed with it.</summary>
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("stream-log").FullName;
     public string Prefix { get; }
 
     public LocalRuntime Runtime => Services.GetRequiredService<LocalRuntime>();
@@ -76,4 +80,13 @@ internal sealed class RuntimeFactory : WebApplicationFactory<Program>
     }
 
     public StreamStatistics Statistics => Runtime.Stream.Statistics;
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Directory.Exists(DataDirectory))
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+    }
 }

@@ -21,6 +21,7 @@ internal sealed class LocalBackend(LocalRuntime runtime) : IPipelineBackend
             stream = new
             {
                 accepted = stats.Accepted,
+                recovered = stats.Recovered,
                 pending = runtime.Stream.Pending,
                 processed = stats.Processed,
                 stored = stats.Stored,
@@ -30,6 +31,7 @@ internal sealed class LocalBackend(LocalRuntime runtime) : IPipelineBackend
                 batches = stats.Batches,
                 retries = stats.Retries,
                 quarantinedByReason = stats.QuarantinedByReason.ToDictionary(p => p.Key.ToString(), p => p.Value),
+                log = runtime.Stream.LogHealth(),
             },
         }));
     }

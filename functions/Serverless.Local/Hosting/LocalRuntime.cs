@@ -55,7 +55,8 @@ public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
         _storage = await StorageConnection.OpenAsync(storageOptions, _logger, cancellationToken).ConfigureAwait(false);
         _pipeline = await PipelineServices.CreateAsync(pipelineOptions, _storage.Blobs, _storage.Tables, _time, _loggers, cancellationToken).ConfigureAwait(false);
         await _pipeline.Storage.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        _stream = new PartitionedStream(streamOptions, _pipeline.Processor.ProcessAsync, _time, _loggers.CreateLogger<PartitionedStream>());
+        var log = DurableLog.Open(DataDirectory(streamOptions), streamOptions.Partitions, _loggers.CreateLogger<DurableLog>());
+        _stream = new PartitionedStream(streamOptions, log, _pipeline.Processor.ProcessAsync, _time, _loggers.CreateLogger<PartitionedStream>());
         _stream.Start();
         _ingestor = new WebhookIngestor(configuredSources, _stream, new DeliveryLog(_pipeline.Storage.Deliveries, _time), _time, _loggers.CreateLogger<WebhookIngestor>());
         _privacy = await LocalPrivacy.StartAsync(_pipeline, _time, _loggers, cancellationToken).ConfigureAwait(false);
@@ -115,6 +116,9 @@ public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
             await _storage.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    private static string DataDirectory(StreamOptions options) =>
+        Path.IsPathRooted(options.DataDirectory) ? options.DataDirectory : Path.Combine(Azurite.RepositoryRoot.Path, options.DataDirectory);
 
     private static InvalidOperationException NotStarted() => new("The local runtime has not started yet.");
 

@@ -6,17 +6,23 @@ using Serverless.Pipeline.Processing;
 namespace Serverless.Local.Streaming;
 
 /// <summary>
-/// Stands in for Event Hubs on one machine: events are hashed by partition key to a partition, numbered in order, and
-/// delivered in batches to the processing stage by one consumer per partition. It is bounded: a request that does not
-/// fit is refused whole (429). A batch that fails is delivered again, as Event Hubs would after a restart. On stop it
-/// refuses new events and drains what it accepted.
+/// Stands in for Event Hubs on one machine: events are hashed by partition key to a partition, numbered in order, made
+/// durable in the <see cref="DurableLog"/> (one write per request) and only then accepted and delivered, in batches, to
+/// the processing stage by one consumer per partition, which checkpoints each batch it finishes. On start, what the log
+/// holds after each checkpoint is delivered again, with its original sequence numbers, before anything new. It is
+/// bounded: a request that does not fit is refused whole (429). A batch that fails is delivered again. On stop it
+/// refuses new events and drains what it accepted; what it cannot drain stays in the log for the next start.
 /// </summary>
 public sealed partial class PartitionedStream : IEventStream, IAsyncDisposable
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
     private readonly Channel<IncomingEvent>[] _partitions;
+    private readonly string[] _partitionIds;
     private readonly long[] _nextSequence;
-    private readonly object[] _partitionLocks;
+    private readonly long[] _inFlightSinceTicks;
+    private readonly Lock _appendLock = new();
+    private readonly Lock _reserveLock = new();
+    private readonly DurableLog _log;
     private readonly Func<IReadOnlyList<IncomingEvent>, CancellationToken, Task<BatchResult>> _process;
     private readonly StreamOptions _options;
     private readonly TimeProvider _time;
@@ -24,33 +30,87 @@ public sealed partial class PartitionedStream : IEventStream, IAsyncDisposable
     private readonly CancellationTokenSource _abort = new();
     private readonly List<Task> _consumers = [];
     private int _pending;
+    private long _pendingBytes;
     private int _disposed;
     private volatile bool _closed;
 
-    public PartitionedStream(StreamOptions options, Func<IReadOnlyList<IncomingEvent>, CancellationToken, Task<BatchResult>> process,
+    /// <param name="log">The log under the stream, opened on its data directory; the stream owns it from here.</param>
+    public PartitionedStream(StreamOptions options, DurableLog log, Func<IReadOnlyList<IncomingEvent>, CancellationToken, Task<BatchResult>> process,
         TimeProvider time, ILogger<PartitionedStream> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(log);
         _options = options;
+        _log = log;
         _process = process;
         _time = time;
         _logger = logger;
         _partitions = Enumerable.Range(0, options.Partitions)
             .Select(_ => Channel.CreateUnbounded<IncomingEvent>())
             .ToArray();
-        _partitionLocks = Enumerable.Range(0, options.Partitions).Select(_ => new object()).ToArray();
+        _partitionIds = Enumerable.Range(0, options.Partitions).Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        _inFlightSinceTicks = new long[options.Partitions];
 
         // Sequence numbers must keep growing across restarts, because views count by per-partition watermarks:
-        // start from the clock (microseconds since the epoch) and never go back.
-        _nextSequence = Enumerable.Repeat(time.GetUtcNow().ToUnixTimeMilliseconds() * 1000, options.Partitions).ToArray();
+        // start from the clock (microseconds since the epoch), or past what the log has seen, and never go back.
+        var clock = MicrosecondsNow();
+        _nextSequence = Enumerable.Range(0, options.Partitions).Select(p => Math.Max(clock, log.LastSequence(p) + 1)).ToArray();
     }
 
     public StreamStatistics Statistics { get; } = new();
 
     public int Pending => Volatile.Read(ref _pending);
 
+    public long PendingBytes => Interlocked.Read(ref _pendingBytes);
+
+    public DurableLog Log => _log;
+
+    /// <summary>How long the oldest event not yet processed has waited, or null when none waits.</summary>
+    public TimeSpan? OldestUnprocessedAge
+    {
+        get
+        {
+            var oldest = long.MaxValue;
+            for (var p = 0; p < _partitions.Length; p++)
+            {
+                var inFlight = Volatile.Read(ref _inFlightSinceTicks[p]);
+                if (inFlight != 0)
+                {
+                    oldest = Math.Min(oldest, inFlight);
+                }
+                else if (_partitions[p].Reader.TryPeek(out var head))
+                {
+                    oldest = Math.Min(oldest, head.EnqueuedTime.UtcTicks);
+                }
+            }
+
+            return oldest == long.MaxValue ? null : _time.GetUtcNow() - new DateTimeOffset(oldest, TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>What the health endpoint shows of the log.</summary>
+    public StreamLogHealth LogHealth() => new(
+        _log.Directory,
+        _log.SizeBytes,
+        Pending,
+        PendingBytes,
+        OldestUnprocessedAge?.TotalMilliseconds,
+        _log.CommitLatency.Percentile(0.5),
+        _log.CommitLatency.Percentile(0.99),
+        _log.Commits,
+        _log.Appends,
+        _log.Checkpoints);
+
+    /// <summary>Delivers what the log kept from before, then starts taking new events and the consumers.</summary>
     public void Start()
     {
+        var recovered = _log.TakeRecovered();
+        _pending = recovered.Count;
+        _pendingBytes = recovered.Sum(e => (long)e.Body.Length);
+        Deliver(recovered);
+        Statistics.AddRecovered(recovered.Count);
+        _log.StartWriting(Deliver);
+
         for (var p = 0; p < _partitions.Length; p++)
         {
             var partition = p;
@@ -58,28 +118,52 @@ public sealed partial class PartitionedStream : IEventStream, IAsyncDisposable
         }
     }
 
-    public ValueTask<EnqueueResult> TryEnqueueAsync(IReadOnlyList<MappedEvent> events, CancellationToken cancellationToken)
+    /// <summary>Takes the request's events once they are durable; the cancellation token cannot withdraw them once they are written.</summary>
+    public async ValueTask<EnqueueResult> TryEnqueueAsync(IReadOnlyList<MappedEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
-        if (_closed || !TryReserve(events.Count))
+        var bytes = events.Sum(e => (long)e.Body.Length);
+        if (_closed || !TryReserve(events.Count, bytes))
         {
-            return ValueTask.FromResult(EnqueueResult.Full(RetryAfter));
+            return EnqueueResult.Full(RetryAfter);
         }
 
-        var enqueued = _time.GetUtcNow();
-        foreach (var mapped in events)
+        Task durable;
+        lock (_appendLock)
         {
-            var partition = PartitionOf(mapped.PartitionKey);
-            lock (_partitionLocks[partition])
+            // Numbering and submitting under one lock keeps each partition's log order that of its sequence numbers.
+            if (_closed)
             {
-                var sequence = Math.Max(_nextSequence[partition], _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000);
-                _nextSequence[partition] = sequence + 1;
-                _partitions[partition].Writer.TryWrite(new IncomingEvent(mapped.Body, new StreamPosition(partition.ToString(System.Globalization.CultureInfo.InvariantCulture), sequence), enqueued));
+                Release(events.Count, bytes);
+                return EnqueueResult.Full(RetryAfter);
             }
+
+            var enqueued = _time.GetUtcNow();
+            var clock = MicrosecondsNow();
+            var entries = new LogEntry[events.Count];
+            for (var i = 0; i < events.Count; i++)
+            {
+                var partition = PartitionOf(events[i].PartitionKey);
+                var sequence = Math.Max(_nextSequence[partition], clock);
+                _nextSequence[partition] = sequence + 1;
+                entries[i] = new LogEntry(partition, sequence, enqueued, events[i].Body);
+            }
+
+            durable = _log.AppendAsync(entries);
+        }
+
+        try
+        {
+            await durable.ConfigureAwait(false);
+        }
+        catch
+        {
+            Release(events.Count, bytes);
+            throw;
         }
 
         Statistics.AddAccepted(events.Count);
-        return ValueTask.FromResult(EnqueueResult.Taken);
+        return EnqueueResult.Taken;
     }
 
     /// <summary>Waits until every accepted event has been processed.</summary>
@@ -94,7 +178,13 @@ public sealed partial class PartitionedStream : IEventStream, IAsyncDisposable
     /// <summary>Refuses new events and processes what was accepted; gives up on a batch that keeps failing when <paramref name="cancellationToken"/> fires.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _closed = true;
+        lock (_appendLock)
+        {
+            _closed = true;
+        }
+
+        // Appends submitted before closing reach their partitions before those are completed.
+        await _log.FlushAsync().ConfigureAwait(false);
         foreach (var partition in _partitions)
         {
             partition.Writer.TryComplete();
@@ -113,23 +203,43 @@ public sealed partial class PartitionedStream : IEventStream, IAsyncDisposable
 
         _abort.Cancel();
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _log.DisposeAsync().ConfigureAwait(false);
         _abort.Dispose();
     }
 
-    private bool TryReserve(int count)
+    private long MicrosecondsNow() => _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+
+    private bool TryReserve(int count, long bytes)
     {
-        while (true)
+        lock (_reserveLock)
         {
-            var pending = Volatile.Read(ref _pending);
-            if (pending + count > _options.Capacity)
+            if (_pending + count > _options.Capacity || _pendingBytes + bytes > _options.MaxLogBytes)
             {
                 return false;
             }
 
-            if (Interlocked.CompareExchange(ref _pending, pending + count, pending) == pending)
-            {
-                return true;
-            }
+            _pending += count;
+            _pendingBytes += bytes;
+            return true;
+        }
+    }
+
+    private void Release(int count, long bytes)
+    {
+        lock (_reserveLock)
+        {
+            _pending -= count;
+            _pendingBytes -= bytes;
+        }
+    }
+
+    // Called by the log's writer after each commit, in commit order, so each partition receives its events in sequence order.
+    private void Deliver(IReadOnlyList<LogEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            _partitions[entry.Partition].Writer.TryWrite(
+                new IncomingEvent(entry.Body, new StreamPosition(_partitionIds[entry.Partition], entry.Sequence), entry.Enqueued));
         }
     }
 
@@ -164,8 +274,11 @@ public sealed partial class PartitionedStream : IEventStream, IAsyncDisposable
                     batch.Add(item);
                 }
 
+                Volatile.Write(ref _inFlightSinceTicks[partition], batch[0].EnqueuedTime.UtcTicks);
                 await ProcessWithRetryAsync(partition, batch).ConfigureAwait(false);
-                Interlocked.Add(ref _pending, -batch.Count);
+                await _log.CheckpointAsync(partition, batch[^1].Position.SequenceNumber).ConfigureAwait(false);
+                Volatile.Write(ref _inFlightSinceTicks[partition], 0);
+                Release(batch.Count, batch.Sum(e => (long)e.Body.Length));
             }
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -205,6 +318,6 @@ public sealed partial class PartitionedStream : IEventStream, IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Critical, Message = "The consumer of partition {Partition} failed and stopped")]
     private partial void LogConsumerFailed(Exception exception, int partition);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Stopped partition {Partition} with {Count} events unprocessed")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stopped partition {Partition} with {Count} events unprocessed; the log keeps them for the next start")]
     private partial void LogAbandoned(int partition, int count);
 }

@@ -11,9 +11,15 @@ public sealed class StreamOptions
     /// <summary>Events accepted but not yet processed, across partitions; past it, ingestion answers 429.</summary>
     public int Capacity { get; set; } = 20_000;
 
+    /// <summary>Bytes of event bodies accepted but not yet processed; past it, ingestion answers 429. Bounds the log on disk.</summary>
+    public long MaxLogBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>The most events one batch holds, as Event Hubs' maximum batch size would.</summary>
     public int MaxBatchSize { get; set; } = 500;
 
     /// <summary>How long to wait for more events before processing a batch that is not yet full.</summary>
     public TimeSpan BatchWait { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Folder of the durable log (accepted events and each partition's checkpoint); relative to the repository root.</summary>
+    public string DataDirectory { get; set; } = ".stream";
 }

@@ -8,6 +8,7 @@ namespace Serverless.Local.Streaming;
 public sealed class StreamStatistics
 {
     private long _accepted;
+    private long _recovered;
     private long _processed;
     private long _stored;
     private long _quarantined;
@@ -17,6 +18,9 @@ public sealed class StreamStatistics
     private long _retries;
 
     public long Accepted => Interlocked.Read(ref _accepted);
+
+    /// <summary>Events accepted before the last start and not yet processed then, delivered again from the durable log.</summary>
+    public long Recovered => Interlocked.Read(ref _recovered);
     public long Processed => Interlocked.Read(ref _processed);
     public long Stored => Interlocked.Read(ref _stored);
     public long Quarantined => Interlocked.Read(ref _quarantined);
@@ -27,6 +31,8 @@ public sealed class StreamStatistics
     public ConcurrentDictionary<RejectionReason, long> QuarantinedByReason { get; } = new();
 
     internal void AddAccepted(int count) => Interlocked.Add(ref _accepted, count);
+
+    internal void AddRecovered(int count) => Interlocked.Add(ref _recovered, count);
 
     internal void AddRetry() => Interlocked.Increment(ref _retries);
 
