@@ -44,6 +44,7 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, ChromiumBrowse
             "--contentRoot", Path.Combine(RepositoryPaths.Root, "functions", "Serverless.Local"),
             "--urls", "http://127.0.0.1:0",
             "--Storage:ConnectionString", azurite.Server.ConnectionString,
+            "--Local:Stream:DataDirectory", Directory.CreateTempSubdirectory("dashboard-stream").FullName,
             "--Pipeline:StoragePrefix", _prefix,
             "--Pipeline:SuppressionCacheLifetime", "00:00:00.200",
             "--Pipeline:SuppressionMargin", "00:00:00.200",

@@ -85,6 +85,7 @@ public sealed class OwnStorageTests
             builder.UseSetting("Storage:AzuriteInMemory", "true");
             builder.UseSetting("Storage:RuntimeStateFile", stateFile);
             builder.UseSetting("Storage:UseRunningAzurite", useRunningAzurite ? "true" : "false");
+            builder.UseSetting("Local:Stream:DataDirectory", Directory.CreateTempSubdirectory("own-storage-stream").FullName);
         }
     }
 }

@@ -85,6 +85,7 @@ public sealed class ParityHosts : IAsyncLifetime
         {
             builder.UseSetting("Storage:ConnectionString", storage);
             builder.UseSetting("Pipeline:StoragePrefix", "l" + Guid.NewGuid().ToString("N")[..10]);
+            builder.UseSetting("Local:Stream:DataDirectory", Directory.CreateTempSubdirectory("parity-stream").FullName);
         }
     }
 
