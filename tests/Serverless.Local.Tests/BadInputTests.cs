@@ -88,7 +88,7 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         await using var rotating = new RuntimeFactory(azurite.Server, null, new Dictionary<string, string>
         {
-            ["Pipeline:Sources:client-portal:Secrets:1"] = "whsec_" + Convert.ToBase64String(Encoding.UTF8.GetBytes("the-new-key-after-rotation-32-by")),
+            ["Pipeline:Sources:3:Secrets:1"] = "whsec_" + Convert.ToBase64String(Encoding.UTF8.GetBytes("the-new-key-after-rotation-32-by")),
         });
         using var client = rotating.CreateClient();
         var body = Requests.Utf8(Requests.PortalEvent("rot-1", "customer/1"));

@@ -96,7 +96,7 @@ public sealed class EnrichmentTests(AzuriteFixture azurite) : IAsyncLifetime
         var document = JsonNode.Parse(await plain.GetStringAsync(new Uri(export["download"]!["url"]!.GetValue<string>())))!;
         var record = Assert.Single(document["customerRecords"]!.AsArray())!;
         Assert.Equal("Boston", record["events"]![0]!["enrichments"]!["client.ip"]!["city"]!.GetValue<string>());
-        Assert.Contains("client.ip", record["recentActivity"]![0]!["Enrichments"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.NotNull(record["recentActivity"]![0]!["enrichments"]!["client.ip"]);
 
         await RunPrivacyRequestAsync("erasures", new { tenant = "acme-law", subject = Subject, reason = "Art. 17(1)(b)", requester = "ticket #9" });
 

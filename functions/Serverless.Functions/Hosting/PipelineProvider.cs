@@ -93,9 +93,7 @@ public sealed partial class PipelineProvider : IDisposable
 
             // Sources are checked here (tenant, secrets), so a bad source fails ingestion with a clear message while
             // processing, which does not need them, goes on.
-            var sources = (_configuration.GetSection(AppSettings.Sources).Get<Dictionary<string, SourceOptions>>() ?? [])
-                .Select(pair => new ConfiguredSource(pair.Key, pair.Value))
-                .ToList();
+            var sources = SourceConfiguration.Read(_configuration);
             var ingestor = new WebhookIngestor(sources, _stream, new DeliveryLog(services.Storage.Deliveries, _time), _time,
                 _loggers.CreateLogger<WebhookIngestor>());
             Volatile.Write(ref _ingestor, ingestor);

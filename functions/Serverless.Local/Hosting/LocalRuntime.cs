@@ -47,10 +47,9 @@ public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var pipelineOptions = _configuration.GetSection(PipelineOptions.SectionName).Get<PipelineOptions>() ?? new PipelineOptions();
-        var sources = _configuration.GetSection(PipelineOptions.SectionName + ":Sources").Get<Dictionary<string, SourceOptions>>() ?? [];
         var streamOptions = _configuration.GetSection(StreamOptions.SectionName).Get<StreamOptions>() ?? new StreamOptions();
         var storageOptions = _configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
-        var configuredSources = sources.Select(pair => new ConfiguredSource(pair.Key, pair.Value)).ToList();
+        var configuredSources = SourceConfiguration.Read(_configuration);
 
         _storage = await StorageConnection.OpenAsync(storageOptions, _logger, cancellationToken).ConfigureAwait(false);
         _pipeline = await PipelineServices.CreateAsync(pipelineOptions, _storage.Blobs, _storage.Tables, _time, _loggers, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Serverless.Pipeline.Configuration;
+using Serverless.Pipeline.Ingestion;
 using Serverless.Pipeline.Privacy.Api;
 
 namespace Serverless.Local.Hosting;
@@ -14,7 +14,7 @@ public static partial class StartupBanner
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Serverless.Local");
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? app.Urls.FirstOrDefault() ?? "http://127.0.0.1:7071";
-        var sources = app.Configuration.GetSection(PipelineOptions.SectionName + ":Sources").GetChildren().Select(s => s.Key);
+        var sources = SourceConfiguration.Names(app.Configuration);
         var keys = (app.Configuration.GetSection("Privacy:ApiKeys").Get<Dictionary<string, ApiKeyOptions>>() ?? [])
             .Select(pair => $"{pair.Key} ({string.Join('/', pair.Value.Roles)})");
         LogListening(logger, url, string.Join(", ", sources), string.Join(", ", keys));

@@ -23,9 +23,15 @@ public enum SignatureScheme
     HmacSha256,
 }
 
-/// <summary>One configured webhook source (<c>Pipeline:Sources:{name}</c>).</summary>
+/// <summary>One configured webhook source (an item of <c>Pipeline:Sources</c>; see <see cref="SourceConfiguration"/>).</summary>
 public sealed class SourceOptions
 {
+    /// <summary>
+    /// The source's name, which is its route (<c>/api/ingest/{name}</c>) in both hosts. Required in the list form; in
+    /// the keyed form it defaults to the key, so a name an app setting cannot hold (<c>crm-hub</c>) can still be given.
+    /// </summary>
+    public string? Name { get; set; }
+
     /// <summary>The tenant every event of this source belongs to.</summary>
     public string Tenant { get; set; } = string.Empty;
 
