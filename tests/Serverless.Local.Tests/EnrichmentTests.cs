@@ -60,6 +60,29 @@ public sealed class EnrichmentTests(AzuriteFixture azurite) : IAsyncLifetime
     private async Task<JsonNode> RawLineAsync() => JsonNode.Parse(Assert.Single(await _runtime.BlobLinesAsync("raw")))!;
 
     [Fact]
+    public async Task Ingest_InvalidIntakeLead_IsQuarantinedWithOnlyTheAnonymizedAddress()
+    {
+        // Arrange: the intake sample without its required contact, so the schema refuses it.
+        Start(_database);
+        var lead = JsonNode.Parse(Requests.Sample("intake-lead.json"))!.AsObject();
+        lead.Remove("contact");
+
+        // Act
+        var response = await _client.SendAsync(Serverless.Local.Demo.WebhookSigner.HmacSha256("/api/ingest/intake-hmac", Requests.Utf8(lead.ToJsonString()),
+            "application/json", RuntimeFactory.HmacSecret, "X-Hub-Signature-256", "X-Delivery-Id", "dlv_" + Guid.NewGuid().ToString("N")));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await _runtime.DrainAsync();
+
+        // Assert: quarantined, its body kept for replay, but with the network in place of the address.
+        Assert.Equal(1, _runtime.Statistics.Quarantined);
+        var record = JsonNode.Parse(Assert.Single(await _runtime.BlobLinesAsync("quarantine")))!;
+        var body = JsonNode.Parse(record["body"]!.GetValue<string>())!;
+        Assert.Equal("198.51.100.0", body["data"]!["client"]!["ip"]!.GetValue<string>());
+        var everything = await StorageScan.EverythingAsync(azurite.Server.ConnectionString, _runtime.Prefix);
+        Assert.DoesNotContain(everything, item => item.Text.Contains("198.51.100.23", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Ingest_IntakeLead_StoresEnrichmentsInRawAndViewsAndOnlyTheAnonymizedAddress()
     {
         Start(_database);

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Events;
@@ -86,6 +88,31 @@ public sealed class EventEnricher
         }
 
         return enrichments;
+    }
+
+    /// <summary>
+    /// Replaces every IP address the schema declares (<c>x-enrich: ip</c>) in <paramref name="data"/> by its network, as
+    /// <see cref="Enrich"/> does, for an event that is quarantined instead of stored: nothing is stored with a full
+    /// address, quarantine included. Values that are not addresses are left as they are. True when anything changed.
+    /// </summary>
+    public bool AnonymizeAddresses(JsonObject data, string tenant, EventSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var tenancy = _options.TenantOrDefault(tenant).Enrichment;
+        var changed = false;
+        foreach (var rule in schema.Rules.Where(r => r.Enrich is { Kind: EnrichAs.Ip }))
+        {
+            foreach (var (parent, key, value) in JsonPaths.Leaves(data, rule.Path).ToList())
+            {
+                if (value?.GetValueKind() == JsonValueKind.String && IPAddress.TryParse(value.GetValue<string>().Trim(), out var address))
+                {
+                    JsonPaths.Set(parent, key, JsonValue.Create(IpAnonymizer.Anonymize(address, tenancy.IPv4Prefix, tenancy.IPv6Prefix).Network.ToString()));
+                    changed = true;
+                }
+            }
+        }
+
+        return changed;
     }
 
     private EnrichmentContext ContextFor(string tenant)

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Enrichment;
 using Serverless.Pipeline.Events;
@@ -63,14 +65,14 @@ public sealed class EventPreparer
         var violations = SchemaValidator.Validate(schema, pipelineEvent.DataJson);
         if (violations.Count > 0)
         {
-            return Reject(incoming, new Rejection(RejectionReason.SchemaViolation, violations), pipelineEvent);
+            return Reject(WithoutFullAddresses(incoming, pipelineEvent, schema), new Rejection(RejectionReason.SchemaViolation, violations), pipelineEvent);
         }
 
         var fields = new NormalizedFields();
         var normalizationErrors = EventNormalizer.Normalize(pipelineEvent, schema, _options.RegionFor(pipelineEvent.Tenant), fields);
         if (normalizationErrors.Count > 0)
         {
-            return Reject(incoming, new Rejection(RejectionReason.NormalizationFailed, normalizationErrors), pipelineEvent);
+            return Reject(WithoutFullAddresses(incoming, pipelineEvent, schema), new Rejection(RejectionReason.NormalizationFailed, normalizationErrors), pipelineEvent);
         }
 
         // Enrichment before pseudonymization: an IP address is anonymized in the data before any copy of it is made.
@@ -79,6 +81,31 @@ public sealed class EventPreparer
         {
             Enrichments = enrichments,
         });
+    }
+
+    // A quarantined event keeps its body for replay, but not a full IP address: the declared address fields are
+    // anonymized in the body as they would have been had the event been stored (anonymizing again changes nothing).
+    private IncomingEvent WithoutFullAddresses(IncomingEvent incoming, PipelineEvent pipelineEvent, EventSchema schema)
+    {
+        if (!schema.Rules.Any(r => r.Enrich is { Kind: EnrichAs.Ip }))
+        {
+            return incoming;
+        }
+
+        try
+        {
+            if (JsonNode.Parse(incoming.Body.Span) is JsonObject envelope && envelope["data"] is JsonObject data
+                && _enricher.AnonymizeAddresses(data, pipelineEvent.Tenant, schema))
+            {
+                return incoming with { Body = System.Text.Encoding.UTF8.GetBytes(envelope.ToJsonString()) };
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a JSON body with a JSON data object: nothing declared can be found in it.
+        }
+
+        return incoming;
     }
 
     // A readable event that failed a check keeps its identifiers, so that suppression and the identity index see it.
