@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Serverless.Local.Azurite;
+using Serverless.DevKit.Azurite;
 
 namespace Serverless.Local.Tests;
 

@@ -1,3 +1,4 @@
+using Serverless.DevKit.Discovery;
 using Serverless.Local.Streaming;
 using Serverless.Local.Workflows;
 using Serverless.Pipeline.Privacy.Api;
