@@ -200,17 +200,11 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, ChromiumBrowse
     private async Task WaitForStatusAsync(string id, string status)
     {
         var store = new PrivacyRequestStore(Table("privacyrequests"), TimeProvider.System);
-        for (var attempt = 0; attempt < 900; attempt++)
+        if (!await Poll.UntilAsync(async () => (await store.GetAsync(RequestKinds.Erasure, id, CancellationToken.None))?.Status == status,
+            TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(100)))
         {
-            if ((await store.GetAsync(RequestKinds.Erasure, id, CancellationToken.None))?.Status == status)
-            {
-                return;
-            }
-
-            await Task.Delay(100);
+            throw new TimeoutException($"Erasure {id} never reached {status}.");
         }
-
-        throw new TimeoutException($"Erasure {id} never reached {status}.");
     }
 
     private TableClient Table(string name) => new TableServiceClient(azurite.Server.ConnectionString).GetTableClient(_prefix + name);

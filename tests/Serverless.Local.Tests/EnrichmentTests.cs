@@ -135,20 +135,14 @@ public sealed class EnrichmentTests(AzuriteFixture azurite) : IAsyncLifetime
         var response = await _client.SendAsync(post);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var location = response.Headers.Location!;
-        for (var attempt = 0; attempt < 600; attempt++)
+        var ended = await Poll.ForAsync(async () =>
         {
             using var get = new HttpRequestMessage(HttpMethod.Get, location);
             get.Headers.Add("X-Api-Key", Alice);
             var status = JsonNode.Parse(await (await _client.SendAsync(get)).Content.ReadAsStringAsync())!;
-            if (status["status"]!.GetValue<string>() is "Completed" or "Failed")
-            {
-                Assert.Equal("Completed", status["status"]!.GetValue<string>());
-                return status;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"The {kind} request never completed.");
+            return status["status"]!.GetValue<string>() is "Completed" or "Failed" ? status : null;
+        }, TimeSpan.FromMinutes(1), $"The {kind} request never completed.", TimeSpan.FromMilliseconds(50));
+        Assert.Equal("Completed", ended["status"]!.GetValue<string>());
+        return ended;
     }
 }
