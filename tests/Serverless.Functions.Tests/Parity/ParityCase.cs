@@ -56,7 +56,6 @@ public sealed record ParityCase(string Name, int Status, ParityCaller Caller, Fu
         new(method, path, idempotencyKey is null ? [] : new Dictionary<string, string> { ["Idempotency-Key"] = idempotencyKey },
             body is null ? null : Encoding.UTF8.GetBytes(body), body is null ? null : contentType);
 
-
     private static HostRequest With(HostRequest request, string header, string value) =>
         request with { Headers = new Dictionary<string, string>(request.Headers, StringComparer.OrdinalIgnoreCase) { [header] = value } };
 }
