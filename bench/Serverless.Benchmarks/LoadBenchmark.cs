@@ -9,8 +9,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Serverless.Local.Azurite;
-using Serverless.Local.Demo;
+using Serverless.DevKit.Azurite;
+using Serverless.DevKit.Webhooks;
 using Serverless.Local.Hosting;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Events;
@@ -26,7 +26,6 @@ namespace Serverless.Benchmarks;
 /// </summary>
 internal static class LoadBenchmark
 {
-    private const string Secret = DemoTraffic.StandardSecret;
     private const int Partitions = 8;
 
     public static async Task<LoadResult> RunAsync(int requests, int eventsPerRequest, int concurrency)
@@ -162,7 +161,7 @@ internal static class LoadBenchmark
     {
         while (true)
         {
-            using var request = WebhookSigner.StandardWebhooks("/api/ingest/client-portal", body, "application/cloudevents-batch+json", Secret, "msg_" + id, DateTimeOffset.UtcNow);
+            using var request = WebhookSigner.StandardWebhooks("/api/ingest/client-portal", body, "application/cloudevents-batch+json", SampleSecrets.StandardWebhooks, "msg_" + id, DateTimeOffset.UtcNow);
             using var response = await http.SendAsync(request);
             if ((int)response.StatusCode == 429)
             {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Serverless.Local.Azurite;
+using Serverless.DevKit.Azurite;
 using Serverless.Local.Hosting;
 
 namespace Serverless.Benchmarks;

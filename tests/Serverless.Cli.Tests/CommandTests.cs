@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.DevKit.Discovery;
 using Serverless.Local.Hosting;
 using Serverless.Pipeline.Privacy.Audit;
 using Serverless.Pipeline.Storage;

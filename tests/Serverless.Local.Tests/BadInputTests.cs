@@ -92,7 +92,7 @@ public sealed class BadInputTests(AzuriteFixture azurite) : IAsyncLifetime
         });
         using var client = rotating.CreateClient();
         var body = Requests.Utf8(Requests.PortalEvent("rot-1", "customer/1"));
-        var request = Serverless.Local.Demo.WebhookSigner.StandardWebhooks("/api/ingest/client-portal", body, "application/cloudevents+json",
+        var request = Serverless.DevKit.Webhooks.WebhookSigner.StandardWebhooks("/api/ingest/client-portal", body, "application/cloudevents+json",
             "whsec_" + Convert.ToBase64String(Encoding.UTF8.GetBytes("the-new-key-after-rotation-32-by")), "msg_rot", rotating.Clock.Now);
 
         var response = await client.SendAsync(request);

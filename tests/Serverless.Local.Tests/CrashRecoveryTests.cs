@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
-using Serverless.Local.Demo;
+using Serverless.DevKit.Webhooks;
 
 namespace Serverless.Local.Tests;
 
@@ -50,8 +50,7 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite) : IDisposable
         var sending = load.SendAllAsync();
         using (var first = await RuntimeProcess.StartAsync(_port, Settings(proxied)))
         {
-            var held = await Task.WhenAny(blobProxy.Held, Task.Delay(TimeSpan.FromMinutes(2)));
-            Assert.True(held == blobProxy.Held, "no archive write reached storage: " + first.Output);
+            Assert.True(await Poll.UntilAsync(() => blobProxy.Held.IsCompleted, TimeSpan.FromMinutes(2)), "no archive write reached storage: " + first.Output);
             await PollAsync(first, h => h.GetProperty("log").GetProperty("unprocessedEvents").GetInt32() > 0);
             await first.KillAsync();
         }
@@ -103,13 +102,10 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite) : IDisposable
 
     private static async Task PollAsync(RuntimeProcess runtime, Func<JsonElement, bool> until)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         JsonElement health = default;
-        while (!until(health = await runtime.HealthAsync(timeout.Token)))
-        {
-            Assert.False(timeout.IsCancellationRequested, "health never reached the awaited state: " + health);
-            await Task.Delay(50, CancellationToken.None);
-        }
+        var reached = await Poll.UntilAsync(async () => until(health = await runtime.HealthAsync(CancellationToken.None)), TimeSpan.FromMinutes(2),
+            TimeSpan.FromMilliseconds(50));
+        Assert.True(reached, "health never reached the awaited state: " + health);
     }
 
     private static string ConnectionPart(string connectionString, string name) =>
@@ -138,30 +134,30 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite) : IDisposable
             var events = Enumerable.Range(0, EventsPerRequest).Select(i => Event(request, i)).ToList();
             var body = Tests.Requests.Utf8("[" + string.Join(',', events.Select(e => e.Json)) + "]");
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-            while (true)
+            var delivered = await Poll.UntilAsync(async () =>
             {
                 try
                 {
                     using var message = WebhookSigner.StandardWebhooks("/api/ingest/client-portal", body, "application/cloudevents-batch+json",
-                        RuntimeFactory.StandardSecret, $"msg_{prefix}_{request}", DateTimeOffset.UtcNow);
-                    using var response = await http.SendAsync(message, timeout.Token);
+                        SampleSecrets.StandardWebhooks, $"msg_{prefix}_{request}", DateTimeOffset.UtcNow);
+                    using var response = await http.SendAsync(message, cancellationToken);
                     if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK)
                     {
                         events.ForEach(e => _accepted.Add(e.Id));
                         _acceptedEvents.Add(events.Count);
-                        return;
+                        return true;
                     }
 
-                    Assert.True(response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable, await response.Content.ReadAsStringAsync(timeout.Token));
+                    Assert.True(response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable, await response.Content.ReadAsStringAsync(cancellationToken));
+                    return false;
                 }
                 catch (HttpRequestException)
                 {
                     // The runtime is down (killed, or not yet started again): send the same delivery again.
+                    return false;
                 }
-
-                await Task.Delay(100, timeout.Token);
-            }
+            }, TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(100), cancellationToken);
+            Assert.True(delivered, $"request {request} was never accepted");
         }
 
         private static (string Id, string Json) Event(int request, int i)

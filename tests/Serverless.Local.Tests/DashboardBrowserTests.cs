@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Serverless.Local.Demo;
+using Serverless.DevKit.Webhooks;
 using Serverless.Local.Hosting;
 using Serverless.Pipeline.Privacy.Requests;
 using Serverless.Pipeline.Storage;
@@ -159,7 +159,7 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, ChromiumBrowse
             var events = Enumerable.Range(0, 10).Select(i => Event(n, i));
             var body = Encoding.UTF8.GetBytes("[" + string.Join(',', events) + "]");
             using var request = WebhookSigner.StandardWebhooks("/api/ingest/client-portal", body, "application/cloudevents-batch+json",
-                RuntimeFactory.StandardSecret, $"msg_{_prefix}_{n}", DateTimeOffset.UtcNow);
+                SampleSecrets.StandardWebhooks, $"msg_{_prefix}_{n}", DateTimeOffset.UtcNow);
             using var response = await _http.SendAsync(request, CancellationToken.None);
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             sent++;
@@ -182,7 +182,7 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, ChromiumBrowse
     {
         var events = "[" + Requests.PortalEvent("gone-1", subject) + "]";
         using (var ingest = WebhookSigner.StandardWebhooks("/api/ingest/client-portal", Encoding.UTF8.GetBytes(events), "application/cloudevents-batch+json",
-            RuntimeFactory.StandardSecret, $"msg_{_prefix}_gone", DateTimeOffset.UtcNow))
+            SampleSecrets.StandardWebhooks, $"msg_{_prefix}_gone", DateTimeOffset.UtcNow))
         {
             Assert.Equal(HttpStatusCode.Accepted, (await _http.SendAsync(ingest)).StatusCode);
         }
@@ -201,17 +201,11 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, ChromiumBrowse
     private async Task WaitForStatusAsync(string id, string status)
     {
         var store = new PrivacyRequestStore(Table("privacyrequests"), TimeProvider.System);
-        for (var attempt = 0; attempt < 900; attempt++)
+        if (!await Poll.UntilAsync(async () => (await store.GetAsync(RequestKinds.Erasure, id, CancellationToken.None))?.Status == status,
+            TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(100)))
         {
-            if ((await store.GetAsync(RequestKinds.Erasure, id, CancellationToken.None))?.Status == status)
-            {
-                return;
-            }
-
-            await Task.Delay(100);
+            throw new TimeoutException($"Erasure {id} never reached {status}.");
         }
-
-        throw new TimeoutException($"Erasure {id} never reached {status}.");
     }
 
     private TableClient Table(string name) => new TableServiceClient(azurite.Server.ConnectionString).GetTableClient(_prefix + name);

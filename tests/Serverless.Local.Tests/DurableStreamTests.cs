@@ -120,12 +120,6 @@ public sealed class DurableStreamTests : IDisposable
             .Select(i => new MappedEvent($"{prefix}-{request}-{i}", "acme|customer/" + (i % 7), Encoding.UTF8.GetBytes($"{prefix}-{request}-{i}")))
             .ToList();
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-    }
+    private static async Task WaitUntilAsync(Func<bool> condition) =>
+        Assert.True(await Poll.UntilAsync(condition, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(10)), "the condition never held");
 }

@@ -68,8 +68,8 @@ public sealed class EnrichmentTests(AzuriteFixture azurite) : IAsyncLifetime
         lead.Remove("contact");
 
         // Act
-        var response = await _client.SendAsync(Serverless.Local.Demo.WebhookSigner.HmacSha256("/api/ingest/intake-hmac", Requests.Utf8(lead.ToJsonString()),
-            "application/json", RuntimeFactory.HmacSecret, "X-Hub-Signature-256", "X-Delivery-Id", "dlv_" + Guid.NewGuid().ToString("N")));
+        var response = await _client.SendAsync(Serverless.DevKit.Webhooks.WebhookSigner.HmacSha256("/api/ingest/intake-hmac", Requests.Utf8(lead.ToJsonString()),
+            "application/json", Serverless.DevKit.Webhooks.SampleSecrets.Hmac, "X-Hub-Signature-256", "X-Delivery-Id", "dlv_" + Guid.NewGuid().ToString("N")));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         await _runtime.DrainAsync();
 
@@ -158,20 +158,14 @@ public sealed class EnrichmentTests(AzuriteFixture azurite) : IAsyncLifetime
         var response = await _client.SendAsync(post);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var location = response.Headers.Location!;
-        for (var attempt = 0; attempt < 600; attempt++)
+        var ended = await Poll.ForAsync(async () =>
         {
             using var get = new HttpRequestMessage(HttpMethod.Get, location);
             get.Headers.Add("X-Api-Key", Alice);
             var status = JsonNode.Parse(await (await _client.SendAsync(get)).Content.ReadAsStringAsync())!;
-            if (status["status"]!.GetValue<string>() is "Completed" or "Failed")
-            {
-                Assert.Equal("Completed", status["status"]!.GetValue<string>());
-                return status;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"The {kind} request never completed.");
+            return status["status"]!.GetValue<string>() is "Completed" or "Failed" ? status : null;
+        }, TimeSpan.FromMinutes(1), $"The {kind} request never completed.", TimeSpan.FromMilliseconds(50));
+        Assert.Equal("Completed", ended["status"]!.GetValue<string>());
+        return ended;
     }
 }

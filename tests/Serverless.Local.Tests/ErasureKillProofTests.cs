@@ -61,11 +61,7 @@ public sealed class ErasureKillProofTests(AzuriteFixture azurite)
                 return await EndStateAsync(first, prefix, id);
             }
 
-            for (var i = 0; i < 1000 && fault.Injected == 0; i++)
-            {
-                await Task.Delay(10);
-            }
-
+            await Poll.UntilAsync(() => fault.Injected > 0, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(10));
             Assert.Equal(1, fault.Injected);
         }
 

@@ -87,20 +87,13 @@ public sealed class ErasureProofTests(AzuriteFixture azurite) : IDisposable
 
     private async Task<JsonNode> WaitForEndAsync(string id)
     {
-        for (var i = 0; i < 1200; i++)
+        return await Poll.ForAsync(async () =>
         {
             var request = new HttpRequestMessage(HttpMethod.Get, "/api/privacy/erasures/" + id);
             request.Headers.Add("X-Api-Key", "local-demo-key-alice-change-me");
             var status = JsonNode.Parse(await (await Client.SendAsync(request)).Content.ReadAsStringAsync())!;
-            if (status["status"]!.GetValue<string>() is "Completed" or "Failed")
-            {
-                return status;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"Erasure {id} did not end.");
+            return status["status"]!.GetValue<string>() is "Completed" or "Failed" ? status : null;
+        }, TimeSpan.FromMinutes(2), $"Erasure {id} did not end.", TimeSpan.FromMilliseconds(50));
     }
 
     [Fact]

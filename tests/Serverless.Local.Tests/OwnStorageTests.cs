@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.DevKit.Azurite;
+using Serverless.DevKit.Discovery;
 using Serverless.Local.Hosting;
 
 namespace Serverless.Local.Tests;
@@ -28,7 +30,7 @@ public sealed class OwnStorageTests
             var state = LocalRuntimeState.ReadLive(stateFile);
 
             // Assert
-            var azurite = Assert.IsType<Azurite.AzuriteServer>(runtime.Storage.Azurite);
+            var azurite = Assert.IsType<AzuriteServer>(runtime.Storage.Azurite);
             Assert.DoesNotContain(azurite.BlobPort, _azuriteDefaultPorts);
             Assert.DoesNotContain(azurite.TablePort, _azuriteDefaultPorts);
             Assert.NotNull(state);

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Serverless.Local.Demo;
+using Serverless.DevKit.Webhooks;
 
 namespace Serverless.Local.Tests;
 
@@ -10,11 +10,11 @@ internal static class Requests
     public static byte[] Sample(string name) => File.ReadAllBytes(RepositoryPaths.Sample(name));
 
     public static HttpRequestMessage Standard(RuntimeFactory runtime, string source, byte[] body, string mediaType, string? webhookId = null, DateTimeOffset? at = null) =>
-        WebhookSigner.StandardWebhooks("/api/ingest/" + source, body, mediaType, RuntimeFactory.StandardSecret,
+        WebhookSigner.StandardWebhooks("/api/ingest/" + source, body, mediaType, SampleSecrets.StandardWebhooks,
             webhookId ?? "msg_" + Guid.NewGuid().ToString("N"), at ?? runtime.Clock.Now);
 
     public static HttpRequestMessage Hmac(string source, byte[] body, string mediaType, string? deliveryId = null) =>
-        WebhookSigner.HmacSha256("/api/ingest/" + source, body, mediaType, RuntimeFactory.HmacSecret, "X-Signature-256", "X-Delivery-Id",
+        WebhookSigner.HmacSha256("/api/ingest/" + source, body, mediaType, SampleSecrets.Hmac, "X-Signature-256", "X-Delivery-Id",
             deliveryId ?? "dlv_" + Guid.NewGuid().ToString("N"));
 
     /// <summary>The intake sample with its published HMAC vector, to the <c>intake-hmac</c> source.</summary>

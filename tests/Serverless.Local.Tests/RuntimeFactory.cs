@@ -4,7 +4,8 @@ using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Serverless.Local.Azurite;
+using Serverless.DevKit.Azurite;
+using Serverless.DevKit.Webhooks;
 using Serverless.Local.Hosting;
 using Serverless.Local.Streaming;
 
@@ -13,8 +14,6 @@ namespace Serverless.Local.Tests;
 /// <summary>The local runtime started in-process on a real Azurite, with its own storage prefix and a test clock.</summary>
 internal sealed class RuntimeFactory : WebApplicationFactory<Program>
 {
-    public const string StandardSecret = "whsec_c2hhcmVkLXNhbXBsZXMtZGVtby1zZWNyZXQtMzJieXQ=";
-    public const string HmacSecret = "per-source-hmac-secret";
     private readonly AzuriteServer _azurite;
     private readonly Dictionary<string, string> _settings;
 
@@ -32,7 +31,7 @@ internal sealed class RuntimeFactory : WebApplicationFactory<Program>
             ["Pipeline:Sources:intake-hmac:Format"] = "Json",
             ["Pipeline:Sources:intake-hmac:Signature"] = "HmacSha256",
             ["Pipeline:Sources:intake-hmac:SignatureHeader"] = "X-Hub-Signature-256",
-            ["Pipeline:Sources:intake-hmac:Secrets:0"] = HmacSecret,
+            ["Pipeline:Sources:intake-hmac:Secrets:0"] = SampleSecrets.Hmac,
             ["Pipeline:Sources:intake-hmac:Mapping:IdPath"] = "lead_id",
             ["Pipeline:Sources:intake-hmac:Mapping:TypePath"] = "event",
             ["Pipeline:Sources:intake-hmac:Mapping:TypePrefix"] = "intake.",

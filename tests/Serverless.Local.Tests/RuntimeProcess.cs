@@ -54,24 +54,21 @@ internal sealed class RuntimeProcess : IDisposable
         }
 
         var runtime = new RuntimeProcess(Process.Start(start)!, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") });
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        while (true)
+        var answered = await Poll.UntilAsync(async () =>
         {
-            if (runtime._process.HasExited)
-            {
-                Assert.Fail("The runtime exited on start: " + runtime.Output);
-            }
-
+            Assert.False(runtime._process.HasExited, "The runtime exited on start: " + runtime.Output);
             try
             {
-                await runtime.HealthAsync(timeout.Token);
-                return runtime;
+                await runtime.HealthAsync(CancellationToken.None);
+                return true;
             }
             catch (HttpRequestException)
             {
-                await Task.Delay(100, timeout.Token);
+                return false;
             }
-        }
+        }, TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(100));
+        Assert.True(answered, "The runtime did not answer health within 2 minutes: " + runtime.Output);
+        return runtime;
     }
 
     public static int FreePort()

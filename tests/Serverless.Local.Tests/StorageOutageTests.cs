@@ -1,14 +1,16 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Serverless.Local.Azurite;
+using Serverless.DevKit.Azurite;
 
 namespace Serverless.Local.Tests;
 
 /// <summary>Its own Azurite, persisted to disk, so that the test can stop it mid-load and start it again.</summary>
 public sealed class StorageOutageTests : IAsyncLifetime
 {
+    private const int PendingWhenStorageStops = 1;
+    private const int FailedBatchesBeforeStorageStarts = 1;
+    private const int RefusedRequestsBeforeStorageStarts = 1;
     private readonly string _location = Directory.CreateTempSubdirectory("azurite-outage").FullName;
     private AzuriteServer _azurite = null!;
 
@@ -33,7 +35,7 @@ public sealed class StorageOutageTests : IAsyncLifetime
             var events = Enumerable.Range(0, 25).Select(i => Requests.PortalEvent($"o{request}-{i}", $"customer/{(request * 25 + i) % 120}"));
             var body = Requests.Utf8("[" + string.Join(',', events) + "]");
             var last = string.Empty;
-            for (var attempt = 0; attempt < 400; attempt++)
+            var sent = await Poll.UntilAsync(async () =>
             {
                 using var response = await client.SendAsync(Requests.Standard(runtime, "client-portal", body, "application/cloudevents-batch+json", $"msg_o{request}"));
                 if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK)
@@ -44,30 +46,32 @@ public sealed class StorageOutageTests : IAsyncLifetime
                         accepted.Add(id.GetString()!);
                     }
 
-                    return;
+                    return true;
                 }
 
                 last = $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}";
                 Interlocked.Increment(ref refused);
                 Assert.True(response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests, last);
-                await Task.Delay(100);
+                return false;
+            }, TimeSpan.FromMinutes(3), TimeSpan.FromMilliseconds(100));
+            if (!sent)
+            {
+                Assert.Fail($"request {request} was never accepted; last answer {last}");
             }
-
-            Assert.Fail($"request {request} was never accepted; last answer {last}");
         }
 
         var load = Parallel.ForEachAsync(Enumerable.Range(0, 240), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (r, _) => await SendAsync(r));
         // Stop storage while accepted events wait in the stream (batches gather for a second), however slow the machine.
-        var waited = Stopwatch.StartNew();
-        while (runtime.Runtime.Stream.Pending == 0 && waited.Elapsed < TimeSpan.FromMinutes(1))
-        {
-            await Task.Delay(20);
-        }
+        await Poll.UntilAsync(() => runtime.Runtime.Stream.Pending >= PendingWhenStorageStops, TimeSpan.FromMinutes(1));
 
         var (blob, queue, table) = (_azurite.BlobPort, _azurite.QueuePort, _azurite.TablePort);
+        var retriesBefore = runtime.Statistics.Retries;
         await _azurite.StopGracefullyAsync();
         await _azurite.DisposeAsync();
-        await Task.Delay(8000); // Longer than the storage SDK's own retries, so batches fail and are redelivered.
+        // Down until the outage has shown on both sides: batches failed past the storage SDK's own retries (to be
+        // redelivered), and ingestion refused requests.
+        await Poll.UntilAsync(() => runtime.Statistics.Retries - retriesBefore >= FailedBatchesBeforeStorageStarts && Volatile.Read(ref refused) >= RefusedRequestsBeforeStorageStarts,
+            TimeSpan.FromMinutes(2));
         _azurite = await AzuriteServer.StartAsync(_location, (blob, queue, table));
         Assert.Equal(blob, _azurite.BlobPort);
         await load;

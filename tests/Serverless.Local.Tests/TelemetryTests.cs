@@ -6,6 +6,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Serverless.DevKit.Webhooks;
 using Serverless.Pipeline.Telemetry;
 using static Serverless.Pipeline.Telemetry.PipelineTelemetry;
 
@@ -22,7 +23,7 @@ public sealed class TelemetryTests(AzuriteFixture azurite)
         [$"Pipeline:Sources:{name}:Format"] = "Json",
         [$"Pipeline:Sources:{name}:Signature"] = "HmacSha256",
         [$"Pipeline:Sources:{name}:SignatureHeader"] = "X-Signature-256",
-        [$"Pipeline:Sources:{name}:Secrets:0"] = RuntimeFactory.HmacSecret,
+        [$"Pipeline:Sources:{name}:Secrets:0"] = SampleSecrets.Hmac,
         [$"Pipeline:Sources:{name}:Mapping:IdPath"] = "id",
         [$"Pipeline:Sources:{name}:Mapping:TypePath"] = "type",
         [$"Pipeline:Sources:{name}:Mapping:TypePrefix"] = "crm.",

@@ -3,7 +3,7 @@ using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging.Abstractions;
-using Serverless.Local.Azurite;
+using Serverless.DevKit.Azurite;
 using Serverless.Local.Workflows;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Events;

@@ -42,11 +42,7 @@ public sealed class WorkflowRestartTests(AzuriteFixture azurite)
         {
             await doomed.PopulateAsync();
             id = await doomed.EraseAsync("customer/C-3");
-            for (var i = 0; i < 600 && fault.Injected == 0; i++)
-            {
-                await Task.Delay(10);
-            }
-
+            await Poll.UntilAsync(() => fault.Injected > 0, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(10));
             Assert.Equal(1, fault.Injected);
         }
 
@@ -64,11 +60,7 @@ public sealed class WorkflowRestartTests(AzuriteFixture azurite)
         var id = await harness.EraseAsync("customer/C-3");
 
         Assert.Equal("Completed", await harness.Runner.WaitForCompletionAsync(id, TimeSpan.FromSeconds(60), CancellationToken.None));
-        for (var i = 0; i < 500 && harness.Runner.InstancesInMemory > 0; i++)
-        {
-            await Task.Delay(10);
-        }
-
+        await Poll.UntilAsync(() => harness.Runner.InstancesInMemory == 0, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(10));
         Assert.Equal(0, harness.Runner.InstancesInMemory);
     }
 

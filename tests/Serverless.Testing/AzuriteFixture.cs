@@ -1,4 +1,4 @@
-using Serverless.Local.Azurite;
+using Serverless.DevKit.Azurite;
 using Xunit;
 
 namespace Serverless.Testing;

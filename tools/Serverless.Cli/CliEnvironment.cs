@@ -1,5 +1,5 @@
 using System.Collections;
-using Serverless.Local.Hosting;
+using Serverless.DevKit.Discovery;
 
 namespace Serverless.Cli;
 

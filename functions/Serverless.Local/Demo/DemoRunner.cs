@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Serverless.DevKit.Traffic;
 using Serverless.Local.Dashboard;
 using Serverless.Local.Hosting;
 
@@ -38,7 +37,8 @@ public static class DemoRunner
         }
 
         // Ids carry a run tag: Azurite keeps its data between runs, and a second run is new traffic, not a replay.
-        var traffic = new DemoTraffic(seed: 2026, run: DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        var traffic = new SyntheticTraffic(seed: 2026, run: DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        var sender = new TrafficSender(http, TimeProvider.System);
         var statuses = new ConcurrentDictionary<string, int>();
         long acceptedByApi = 0;
         var clock = Stopwatch.StartNew();
@@ -47,18 +47,18 @@ public static class DemoRunner
         await Parallel.ForEachAsync(Enumerable.Range(0, requests), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
             async (_, ct) =>
             {
-                DemoTraffic.DemoRequest next;
+                SyntheticRequest next;
                 lock (traffic)
                 {
                     next = traffic.Next();
                 }
 
-                var (status, accepted) = await SendAsync(http, next, ct).ConfigureAwait(false);
+                var (status, accepted) = await sender.SendAsync(next, ct).ConfigureAwait(false);
                 Interlocked.Add(ref acceptedByApi, accepted);
                 statuses.AddOrUpdate(status, 1, (_, c) => c + 1);
                 if (status == "202" && next.Events == 1 && Random.Shared.Next(100) < 3)
                 {
-                    var (replay, _) = await SendAsync(http, next, ct).ConfigureAwait(false);
+                    var (replay, _) = await sender.SendAsync(next, ct).ConfigureAwait(false);
                     statuses.AddOrUpdate(replay == "200" ? "200 (replayed delivery)" : replay, 1, (_, c) => c + 1);
                 }
             }).ConfigureAwait(false);
@@ -86,29 +86,6 @@ public static class DemoRunner
         output.WriteLine($"  tables '{names.CustomersTable}' (profiles, recent activity, subject index), '{names.CountersTable}' (daily counters)");
         output.WriteLine($"  run the runtime again without --demo and open {address}{DashboardEndpoints.PagePath} or {address}/api/health; or browse the account with Azure Storage Explorer");
         return summary;
-    }
-
-    private static async Task<(string Status, int Accepted)> SendAsync(HttpClient http, DemoTraffic.DemoRequest next, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            using var request = next.Sign(DateTimeOffset.UtcNow);
-            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (response.StatusCode == HttpStatusCode.TooManyRequests)
-            {
-                await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            var accepted = 0;
-            if (response.StatusCode == HttpStatusCode.Accepted)
-            {
-                using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken).ConfigureAwait(false);
-                accepted = body.RootElement.GetProperty("accepted").GetArrayLength();
-            }
-
-            return (((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), accepted);
-        }
     }
 
     private static string Progress(LocalRuntime runtime, Stopwatch clock)

@@ -1,3 +1,4 @@
+using Serverless.DevKit.Discovery;
 using Serverless.Local.Streaming;
 using Serverless.Local.Workflows;
 using Serverless.Pipeline.Privacy.Api;
@@ -117,7 +118,7 @@ public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
     }
 
     private static string DataDirectory(StreamOptions options) =>
-        Path.IsPathRooted(options.DataDirectory) ? options.DataDirectory : Path.Combine(Azurite.RepositoryRoot.Path, options.DataDirectory);
+        Path.IsPathRooted(options.DataDirectory) ? options.DataDirectory : Path.Combine(DevKit.Azurite.RepositoryRoot.Path, options.DataDirectory);
 
     private static InvalidOperationException NotStarted() => new("The local runtime has not started yet.");
 

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
-using Serverless.Local.Azurite;
+using Serverless.DevKit.Azurite;
 
 namespace Serverless.Local.Hosting;
 

@@ -1,3 +1,5 @@
+using Serverless.DevKit.Discovery;
+
 namespace Serverless.Local.Hosting;
 
 /// <summary>

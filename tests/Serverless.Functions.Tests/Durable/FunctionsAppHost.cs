@@ -10,7 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Privacy;
-using Serverless.Local.Azurite;
+using Serverless.DevKit.Azurite;
 
 namespace Serverless.Functions.Tests.Durable;
 

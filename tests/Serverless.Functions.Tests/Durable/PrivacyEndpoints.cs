@@ -73,10 +73,9 @@ internal sealed class PrivacyEndpoints(FunctionsAppHost app)
     /// <summary>Polls the API, with a deadline, until the request reaches <paramref name="status"/> while its orchestration waits.</summary>
     public async Task WaitForStatusAsync(string kind, string id, string status)
     {
-        using var timeout = new CancellationTokenSource(Patience);
-        while ((await GetAsync(kind, id)).Body["status"]?.GetValue<string>() != status)
+        if (!await Poll.UntilAsync(async () => (await GetAsync(kind, id)).Body["status"]?.GetValue<string>() == status, Patience, TimeSpan.FromMilliseconds(50)))
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), timeout.Token);
+            throw new TimeoutException($"The {kind} request {id} never reached {status}.");
         }
     }
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Serverless.Local.Demo;
+using Serverless.DevKit.Webhooks;
 using Serverless.Pipeline.Privacy.Api;
 
 namespace Serverless.Functions.Tests.Parity;
@@ -45,19 +45,16 @@ public sealed record ParityCase(string Name, int Status, ParityCaller Caller, Fu
     }
 
     public static HostRequest StandardWebhook(string source, string body, string mediaType) =>
-        Signed(WebhookSigner.StandardWebhooks("/api/ingest/" + source, Encoding.UTF8.GetBytes(body), mediaType, StandardSecret,
+        Signed(WebhookSigner.StandardWebhooks("/api/ingest/" + source, Encoding.UTF8.GetBytes(body), mediaType, SampleSecrets.StandardWebhooks,
             "msg_" + Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow));
 
     public static HostRequest HmacWebhook(string source, string body, string mediaType) =>
-        Signed(WebhookSigner.HmacSha256("/api/ingest/" + source, Encoding.UTF8.GetBytes(body), mediaType, HmacSecret, "X-Signature-256", "X-Delivery-Id",
+        Signed(WebhookSigner.HmacSha256("/api/ingest/" + source, Encoding.UTF8.GetBytes(body), mediaType, SampleSecrets.Hmac, "X-Signature-256", "X-Delivery-Id",
             "dlv_" + Guid.NewGuid().ToString("N")));
 
     public static HostRequest Json(string method, string path, string? body = null, string contentType = "application/json", string? idempotencyKey = null) =>
         new(method, path, idempotencyKey is null ? [] : new Dictionary<string, string> { ["Idempotency-Key"] = idempotencyKey },
             body is null ? null : Encoding.UTF8.GetBytes(body), body is null ? null : contentType);
-
-    private const string StandardSecret = "whsec_c2hhcmVkLXNhbXBsZXMtZGVtby1zZWNyZXQtMzJieXQ=";
-    private const string HmacSecret = "per-source-hmac-secret";
 
     private static HostRequest With(HostRequest request, string header, string value) =>
         request with { Headers = new Dictionary<string, string>(request.Headers, StringComparer.OrdinalIgnoreCase) { [header] = value } };

@@ -81,10 +81,9 @@ public sealed class ProcessEventsTests(AzuriteFixture azurite)
     /// <summary>Polls a condition, with a deadline, while something runs in the background.</summary>
     private static async Task UntilAsync(Func<bool> condition)
     {
-        using var deadline = new CancellationTokenSource(Patience);
-        while (!condition())
+        if (!await Poll.UntilAsync(condition, Patience, TimeSpan.FromMilliseconds(10)))
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(10), deadline.Token);
+            throw new TimeoutException("The condition did not hold in time.");
         }
     }
 

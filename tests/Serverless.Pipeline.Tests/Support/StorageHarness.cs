@@ -7,7 +7,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Processing;
-using Serverless.Local.Azurite;
+using Serverless.DevKit.Azurite;
 
 namespace Serverless.Pipeline.Tests.Support;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
-using Serverless.Cli.Load;
 using Serverless.Cli.Terminal;
+using Serverless.DevKit.Traffic;
 
 namespace Serverless.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Serverless.Local.Azurite;
+using Serverless.DevKit.Azurite;
 
-namespace Serverless.Local.Hosting;
+namespace Serverless.DevKit.Discovery;
 
 /// <summary>
 /// What a running local runtime tells the tools beside it: how to reach the Azurite it started (the emulator's

@@ -1,4 +1,4 @@
-namespace Serverless.Local.Azurite;
+namespace Serverless.DevKit.Azurite;
 
 /// <summary>Finds the checkout's root: the folder whose package.json pins Azurite, above the program or the current directory.</summary>
 public static class RepositoryRoot

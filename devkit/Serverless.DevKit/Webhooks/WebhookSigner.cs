@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Serverless.Pipeline.Ingestion;
 
-namespace Serverless.Local.Demo;
+namespace Serverless.DevKit.Webhooks;
 
 /// <summary>Signs requests the way intake tools do, for the demo traffic and the tests.</summary>
 public static class WebhookSigner

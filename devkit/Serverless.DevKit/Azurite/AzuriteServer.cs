@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Serverless.Local.Azurite;
+namespace Serverless.DevKit.Azurite;
 
 /// <summary>
 /// A real Azurite (Blob, Queue, Table) from the npm package the repository pins, installed on first use and started on

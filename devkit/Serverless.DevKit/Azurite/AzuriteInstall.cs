@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Serverless.Local.Azurite;
+namespace Serverless.DevKit.Azurite;
 
 /// <summary>
 /// Installs the Azurite version pinned in package.json (npm ci) when node_modules lacks it. Test assemblies run in

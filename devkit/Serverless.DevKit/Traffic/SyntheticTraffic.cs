@@ -2,39 +2,22 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Serverless.Local.Demo;
+namespace Serverless.DevKit.Traffic;
 
 /// <summary>
 /// A realistic synthetic stream for the sample sources: intake leads (Standard Webhooks, JSON), form submissions
 /// (HMAC, urlencoded), CRM changes (HMAC, JSON) and client-portal activity (Standard Webhooks, CloudEvents batches),
 /// with bad signatures, invalid data, unknown types, resent events and replayed deliveries mixed in.
 /// </summary>
-public sealed class DemoTraffic(int seed, string run)
+public sealed class SyntheticTraffic(int seed, string run)
 {
-    public const string StandardSecret = "whsec_c2hhcmVkLXNhbXBsZXMtZGVtby1zZWNyZXQtMzJieXQ=";
-    public const string HmacSecret = "per-source-hmac-secret";
-
     private static readonly string[] Given = ["Maria", "Jean-Luc", "Aïsha", "Tomás", "Grace", "Wei", "Olu", "Sanna", "Chloé", "Arjun"];
     private static readonly string[] Family = ["O'Connor-Nuñez", "Dubois", "Okafor", "Lindqvist", "Nakamura", "García", "Smith", "Novak", "Moreau", "Iyer"];
     private static readonly string[] Pages = ["/home", "/cases/88231", "/cases/88231/documents", "/messages", "/billing", "/profile"];
     private readonly Random _random = new(seed);
     private int _counter;
 
-    /// <summary>One request: which source, its body and media type, and how it is signed.</summary>
-    public sealed record DemoRequest(string Source, byte[] Body, string MediaType, bool BadSignature, string DeliveryId, int Events)
-    {
-        /// <summary>The request to POST to the runtime, signed as the source signs (or wrongly, when it is meant to be refused).</summary>
-        public HttpRequestMessage Sign(DateTimeOffset at)
-        {
-            var url = "/api/ingest/" + Source;
-            var secret = BadSignature ? "whsec_" + Convert.ToBase64String(new byte[32]) : StandardSecret;
-            return Source is "intake-pro" or "client-portal"
-                ? WebhookSigner.StandardWebhooks(url, Body, MediaType, secret, DeliveryId, at)
-                : WebhookSigner.HmacSha256(url, Body, MediaType, BadSignature ? "wrong" : HmacSecret, "X-Signature-256", "X-Delivery-Id", DeliveryId);
-        }
-    }
-
-    public DemoRequest Next()
+    public SyntheticRequest Next()
     {
         var n = Interlocked.Increment(ref _counter);
         var roll = _random.Next(100);
@@ -48,7 +31,7 @@ public sealed class DemoTraffic(int seed, string run)
         return _random.Next(100) < 2 ? request with { BadSignature = true } : request;
     }
 
-    private DemoRequest IntakeLead(int n)
+    private SyntheticRequest IntakeLead(int n)
     {
         var (given, family) = (Pick(Given), Pick(Family));
         var email = _random.Next(100) < 4 ? "not-an-email" : $"  {given}.{family.Replace("'", "", StringComparison.Ordinal)}{n}@Example.COM ";
@@ -70,10 +53,10 @@ public sealed class DemoTraffic(int seed, string run)
             ["matter"] = new JsonObject { ["practice_area"] = "personal_injury", ["incident_date"] = "2026-10-02", ["description"] = "Collision at an intersection; seeking advice." },
             ["client"] = new JsonObject { ["ip"] = $"198.51.100.{_random.Next(1, 255)}", ["user_agent"] = "Mozilla/5.0" },
         };
-        return new DemoRequest("intake-pro", Encoding.UTF8.GetBytes(body.ToJsonString()), "application/json", false, $"msg_{run}_{n}", 1);
+        return new SyntheticRequest("intake-pro", Encoding.UTF8.GetBytes(body.ToJsonString()), "application/json", false, $"msg_{run}_{n}", 1);
     }
 
-    private DemoRequest Form(int n)
+    private SyntheticRequest Form(int n)
     {
         var phone = _random.Next(100) < 5 ? "not a phone" : $"+33 6 {_random.Next(10, 99)} {_random.Next(10, 99)} {_random.Next(10, 99)} {_random.Next(10, 99)}";
         var fields = new Dictionary<string, string>
@@ -89,10 +72,10 @@ public sealed class DemoTraffic(int seed, string run)
             ["consent_marketing"] = "on",
         };
         var body = string.Join('&', fields.Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value).Replace("%20", "+", StringComparison.Ordinal)));
-        return new DemoRequest("formflow", Encoding.UTF8.GetBytes(body), "application/x-www-form-urlencoded", false, $"dlv_{run}_{n}", 1);
+        return new SyntheticRequest("formflow", Encoding.UTF8.GetBytes(body), "application/x-www-form-urlencoded", false, $"dlv_{run}_{n}", 1);
     }
 
-    private DemoRequest Crm(int n)
+    private SyntheticRequest Crm(int n)
     {
         var body = new JsonObject
         {
@@ -111,10 +94,10 @@ public sealed class DemoTraffic(int seed, string run)
                 ["owner"] = "paralegal-" + _random.Next(1, 9).ToString(CultureInfo.InvariantCulture),
             },
         };
-        return new DemoRequest("crm-hub", Encoding.UTF8.GetBytes(body.ToJsonString()), "application/json", false, $"dlv_{run}_{n}", 1);
+        return new SyntheticRequest("crm-hub", Encoding.UTF8.GetBytes(body.ToJsonString()), "application/json", false, $"dlv_{run}_{n}", 1);
     }
 
-    private DemoRequest PortalBatch(int n)
+    private SyntheticRequest PortalBatch(int n)
     {
         var events = new JsonArray();
         var count = _random.Next(20, 60);
@@ -150,7 +133,7 @@ public sealed class DemoTraffic(int seed, string run)
             });
         }
 
-        return new DemoRequest("client-portal", Encoding.UTF8.GetBytes(events.ToJsonString()), "application/cloudevents-batch+json", false, $"msg_batch_{run}_{n}", count);
+        return new SyntheticRequest("client-portal", Encoding.UTF8.GetBytes(events.ToJsonString()), "application/cloudevents-batch+json", false, $"msg_batch_{run}_{n}", count);
     }
 
     private T Pick<T>(T[] items) => items[_random.Next(items.Length)];
