@@ -19,7 +19,8 @@ public sealed class SampleSecretsTests
     {
         var settings = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "functions", "Serverless.Local", "appsettings.json")))!;
 
-        var secrets = settings["Pipeline"]!["Sources"]![source]!["Secrets"]!.AsArray().Select(s => s!.GetValue<string>());
+        var configured = settings["Pipeline"]!["Sources"]!.AsArray().Single(s => s!["Name"]!.GetValue<string>() == source)!;
+        var secrets = configured["Secrets"]!.AsArray().Select(s => s!.GetValue<string>());
 
         Assert.Equal([expected], secrets);
     }
