@@ -1,9 +1,9 @@
 using Serverless.Local.Streaming;
 using Serverless.Local.Workflows;
+using Serverless.Pipeline.Composition;
 using Serverless.Pipeline.Privacy.Api;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Ingestion;
-using Serverless.Pipeline.Processing;
 
 namespace Serverless.Local.Hosting;
 

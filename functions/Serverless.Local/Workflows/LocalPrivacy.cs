@@ -1,6 +1,6 @@
+using Serverless.Pipeline.Composition;
 using Serverless.Pipeline.Privacy.Api;
 using Serverless.Pipeline.Privacy.Workflows;
-using Serverless.Pipeline.Processing;
 
 namespace Serverless.Local.Workflows;
 

@@ -1,6 +1,6 @@
 using Azure;
 using Serverless.Pipeline.Configuration;
-using Serverless.Pipeline.Ingestion;
+using Serverless.Pipeline.Problems;
 using Serverless.Pipeline.Storage;
 
 namespace Serverless.Pipeline.Http;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Serverless.Pipeline.Ingestion;
+using Serverless.Pipeline.Problems;
 
 namespace Serverless.Pipeline.Http;
 

@@ -10,6 +10,7 @@ using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Normalization;
+using Serverless.Pipeline.Problems;
 using Serverless.Pipeline.Telemetry;
 
 namespace Serverless.Pipeline.Ingestion;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Serverless.Pipeline.Telemetry;
+using Serverless.Pipeline.Problems;
 
 namespace Serverless.Pipeline.Ingestion;
 

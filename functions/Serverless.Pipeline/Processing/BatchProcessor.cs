@@ -1,9 +1,12 @@
 using Microsoft.Extensions.Logging;
+using Serverless.Pipeline.Archive;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Dedupe;
 using Serverless.Pipeline.Events;
-using Serverless.Pipeline.Privacy.Suppression;
+using Serverless.Pipeline.Keys;
+using Serverless.Pipeline.Preparation;
 using Serverless.Pipeline.Storage;
+using Serverless.Pipeline.Suppression;
 using Serverless.Pipeline.Telemetry;
 using Serverless.Pipeline.Views;
 
@@ -23,14 +26,14 @@ public sealed partial class BatchProcessor
     private readonly DailyCounters _counters;
     private readonly IdentityIndex _identities;
     private readonly SuppressionList _suppressions;
-    private readonly Privacy.Pseudonymizer _pseudonymizer;
+    private readonly Keys.Pseudonymizer _pseudonymizer;
     private readonly PipelineOptions _options;
     private readonly PoisonIsolation _isolation;
     private readonly Enrichment.ReferenceTables _references;
     private readonly TimeProvider _time;
     private readonly ILogger<BatchProcessor> _logger;
 
-    public BatchProcessor(EventPreparer preparer, PipelineStorage storage, Privacy.Pseudonymizer pseudonymizer, SuppressionList suppressions,
+    public BatchProcessor(EventPreparer preparer, PipelineStorage storage, Keys.Pseudonymizer pseudonymizer, SuppressionList suppressions,
         PipelineOptions options, TimeProvider time, ILogger<BatchProcessor> logger)
     {
         ArgumentNullException.ThrowIfNull(storage);

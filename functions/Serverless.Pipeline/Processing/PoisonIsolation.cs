@@ -1,6 +1,7 @@
 using Azure;
 using Microsoft.Extensions.Logging;
 using Serverless.Pipeline.Events;
+using Serverless.Pipeline.Preparation;
 using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Views;
 

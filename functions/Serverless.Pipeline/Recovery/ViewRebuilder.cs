@@ -3,7 +3,6 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Serverless.Pipeline.Events;
-using Serverless.Pipeline.Processing;
 using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Views;
 
@@ -30,12 +29,12 @@ public sealed partial class ViewRebuilder
 {
     private const int MaxTransaction = 100;
     private const int Prefetch = 8;
-    private readonly PipelineServices _pipeline;
+    private readonly IRecoveryPipeline _pipeline;
     private readonly TimeProvider _time;
     private readonly ILogger<ViewRebuilder> _logger;
     private readonly int _blobCache;
 
-    public ViewRebuilder(PipelineServices pipeline, TimeProvider time, ILogger<ViewRebuilder> logger, int blobCache = 256)
+    public ViewRebuilder(IRecoveryPipeline pipeline, TimeProvider time, ILogger<ViewRebuilder> logger, int blobCache = 256)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         _pipeline = pipeline;

@@ -1,6 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
-using Serverless.Pipeline.Privacy;
+using Serverless.Pipeline.Keys;
 using Serverless.Pipeline.Storage;
 
 namespace Serverless.Pipeline.Views;

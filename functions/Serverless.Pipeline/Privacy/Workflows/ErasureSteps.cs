@@ -4,7 +4,6 @@ using Serverless.Pipeline.Dedupe;
 using Serverless.Pipeline.Privacy.Audit;
 using Serverless.Pipeline.Privacy.Erasure;
 using Serverless.Pipeline.Privacy.Requests;
-using Serverless.Pipeline.Processing;
 using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Views;
 
@@ -16,7 +15,7 @@ namespace Serverless.Pipeline.Privacy.Workflows;
 /// </summary>
 public sealed class ErasureSteps
 {
-    private readonly PipelineServices _pipeline;
+    private readonly IPrivacyPipeline _pipeline;
     private readonly StepJournal _journal;
     private readonly AuditLog _audit;
     private readonly IdentityIndex _identities;

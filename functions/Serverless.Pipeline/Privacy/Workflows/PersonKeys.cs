@@ -1,5 +1,5 @@
+using Serverless.Pipeline.Keys;
 using Serverless.Pipeline.Privacy.Requests;
-using Serverless.Pipeline.Privacy.Suppression;
 
 namespace Serverless.Pipeline.Privacy.Workflows;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Serverless.Pipeline.Privacy.Audit;
 using Serverless.Pipeline.Privacy.Requests;
-using Serverless.Pipeline.Processing;
 
 namespace Serverless.Pipeline.Privacy.Workflows;
 
@@ -11,12 +10,12 @@ namespace Serverless.Pipeline.Privacy.Workflows;
 /// </summary>
 public sealed class PrivacyActivities
 {
-    private readonly PipelineServices _pipeline;
+    private readonly IPrivacyPipeline _pipeline;
     private readonly StepJournal _journal;
     private readonly ErasureSteps _erasure;
     private readonly ExportSteps _export;
 
-    public PrivacyActivities(PipelineServices pipeline, TimeProvider time)
+    public PrivacyActivities(IPrivacyPipeline pipeline, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         _pipeline = pipeline;

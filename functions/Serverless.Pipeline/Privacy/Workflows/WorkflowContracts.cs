@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Serverless.Pipeline.Privacy.Suppression;
+using Serverless.Pipeline.Keys;
 
 namespace Serverless.Pipeline.Privacy.Workflows;
 
