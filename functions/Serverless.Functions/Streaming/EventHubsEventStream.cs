@@ -2,6 +2,7 @@ using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
 using Microsoft.Extensions.Logging;
 using Serverless.Pipeline.Ingestion;
+using Serverless.Pipeline.Resilience;
 
 namespace Serverless.Functions.Streaming;
 
@@ -20,7 +21,7 @@ namespace Serverless.Functions.Streaming;
 public sealed partial class EventHubsEventStream : IEventStream
 {
     /// <summary>How long a throttled caller is asked to wait; Event Hubs asks throttled clients to back off for seconds.</summary>
-    public static readonly TimeSpan ThrottledRetryAfter = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan ThrottledRetryAfter = RetryAdvice.Delay;
 
     /// <summary>Batches of one request in flight at once (different partition keys; one key's batches go in order).</summary>
     private const int _concurrentSends = 8;

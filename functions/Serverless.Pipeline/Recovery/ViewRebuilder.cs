@@ -27,7 +27,6 @@ namespace Serverless.Pipeline.Recovery;
 /// </summary>
 public sealed partial class ViewRebuilder
 {
-    private const int MaxTransaction = 100;
     private const int Prefetch = 8;
     private readonly IRecoveryPipeline _pipeline;
     private readonly TimeProvider _time;
@@ -124,7 +123,7 @@ public sealed partial class ViewRebuilder
         }
 
         var entities = history.Entities(_pipeline.Pseudonymizer, _pipeline.Options.RecentActivityLimit);
-        foreach (var chunk in entities.Chunk(MaxTransaction))
+        foreach (var chunk in entities.Chunk(TableTransactions.MaxActions))
         {
             await Storage.Customers.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken).ConfigureAwait(false);
         }
@@ -178,7 +177,7 @@ public sealed partial class ViewRebuilder
         {
             var partitionKey = DailyCounters.PartitionKey(run.Request.Tenant, day);
             var rows = run.CounterRows.Values.Where(r => r.PartitionKey == partitionKey).ToList();
-            foreach (var chunk in rows.Chunk(MaxTransaction))
+            foreach (var chunk in rows.Chunk(TableTransactions.MaxActions))
             {
                 await Storage.Counters.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken).ConfigureAwait(false);
             }
