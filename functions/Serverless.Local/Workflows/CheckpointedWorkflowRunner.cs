@@ -262,9 +262,9 @@ public sealed partial class CheckpointedWorkflowRunner : IWorkflowStarter, IAsyn
             TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Workflow {InstanceId} finished: {Status}")]
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Workflow {InstanceId} finished: {Status}")]
     private partial void LogFinished(string instanceId, string status);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow {InstanceId} failed a step; retrying in {DelayMs} ms")]
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Workflow {InstanceId} failed a step; retrying in {DelayMs} ms")]
     private partial void LogStepFailed(Exception exception, string instanceId, double delayMs);
 }

@@ -177,10 +177,10 @@ public sealed partial class ReferenceTables
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reference table {Table} could not be read ({Failure}); its lookups are marked missing")]
+    [LoggerMessage(EventId = 3402, Level = LogLevel.Warning, Message = "Reference table {Table} could not be read ({Failure}); its lookups are marked missing")]
     private partial void LogUnavailable(string table, string failure);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reference table {Table} holds more than {MaxRows} rows; only the first are used")]
+    [LoggerMessage(EventId = 3403, Level = LogLevel.Warning, Message = "Reference table {Table} holds more than {MaxRows} rows; only the first are used")]
     private partial void LogTruncated(string table, int maxRows);
 
     private sealed record Cached(IReadOnlyDictionary<string, string> Rows, DateTimeOffset Expires);

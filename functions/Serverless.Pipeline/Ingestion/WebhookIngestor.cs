@@ -143,12 +143,12 @@ public sealed partial class WebhookIngestor
         return parts[0].Trim().ToLowerInvariant();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a webhook from source {Source}: signature {Status}")]
+    [LoggerMessage(EventId = 3701, Level = LogLevel.Warning, Message = "Refused a webhook from source {Source}: signature {Status}")]
     private partial void LogSignatureRefused(string source, SignatureStatus status);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Accepted a delivery from source {Source} but could not record it for replay protection")]
+    [LoggerMessage(EventId = 3702, Level = LogLevel.Warning, Message = "Accepted a delivery from source {Source} but could not record it for replay protection")]
     private partial void LogDeliveryNotRecorded(Exception exception, string source);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed delivery from source {Source} answered without ingesting")]
+    [LoggerMessage(EventId = 3703, Level = LogLevel.Information, Message = "Replayed delivery from source {Source} answered without ingesting")]
     private partial void LogReplay(string source);
 }

@@ -349,15 +349,15 @@ public sealed partial class BatchProcessor
     // Events rejected before their tenant was known are kept under a name no tenant can have.
     private static string TenantOf(RejectedEvent rejected) => rejected.Event?.Tenant ?? "_unknown";
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Processed batch of partition {PartitionId} [{FirstSequence}..{LastSequence}]: {Received} received, {Stored} stored, {Quarantined} quarantined, {Duplicates} duplicates, {Suppressed} suppressed")]
+    [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Processed batch of partition {PartitionId} [{FirstSequence}..{LastSequence}]: {Received} received, {Stored} stored, {Quarantined} quarantined, {Duplicates} duplicates, {Suppressed} suppressed")]
     private partial void LogBatch(string partitionId, long firstSequence, long lastSequence, int received, int stored, int quarantined, int duplicates, int suppressed);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Failure} (the event at partition {PartitionId} sequence {Sequence}); it goes to quarantine")]
+    [LoggerMessage(EventId = 4302, Level = LogLevel.Error, Message = "{Failure} (the event at partition {PartitionId} sequence {Sequence}); it goes to quarantine")]
     private partial void LogPreparationFailed(string failure, string partitionId, long sequence);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Poison event of tenant {Tenant} at partition {PartitionId} sequence {Sequence}: its views could not be written; it goes to quarantine")]
+    [LoggerMessage(EventId = 4303, Level = LogLevel.Error, Message = "Poison event of tenant {Tenant} at partition {PartitionId} sequence {Sequence}: its views could not be written; it goes to quarantine")]
     private partial void LogPoison(string tenant, string partitionId, long sequence);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Quarantined {Count} events of tenant {Tenant} in {Blob}")]
+    [LoggerMessage(EventId = 4304, Level = LogLevel.Warning, Message = "Quarantined {Count} events of tenant {Tenant} in {Blob}")]
     private partial void LogQuarantined(string tenant, int count, string blob);
 }

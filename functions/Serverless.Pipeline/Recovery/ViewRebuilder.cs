@@ -215,10 +215,10 @@ public sealed partial class ViewRebuilder
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rebuilding the views of tenant {Tenant} from the archive of {From:o} to {To:o}")]
+    [LoggerMessage(EventId = 4401, Level = LogLevel.Information, Message = "Rebuilding the views of tenant {Tenant} from the archive of {From:o} to {To:o}")]
     private partial void LogStarted(string tenant, DateTimeOffset from, DateTimeOffset to);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rebuilt the views of tenant {Tenant}: {BlobsRead} blobs read, {Events} events, {Quarantined} quarantined, {Customers} customers, {CounterRows} counter rows, {StaleDeleted} stale entities deleted")]
+    [LoggerMessage(EventId = 4402, Level = LogLevel.Information, Message = "Rebuilt the views of tenant {Tenant}: {BlobsRead} blobs read, {Events} events, {Quarantined} quarantined, {Customers} customers, {CounterRows} counter rows, {StaleDeleted} stale entities deleted")]
     private partial void LogFinished(string tenant, int blobsRead, long events, long quarantined, int customers, int counterRows, int staleDeleted);
 
     /// <summary>The state of one rebuild.</summary>
