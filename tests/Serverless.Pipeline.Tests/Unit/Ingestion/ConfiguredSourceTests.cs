@@ -7,28 +7,26 @@ public sealed class ConfiguredSourceTests
 {
     private const string Secret = "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0";
 
-    [Fact]
-    public void Constructor_UnknownSignatureScheme_RefusesNamingTheSetting()
+    [Theory]
+    [InlineData(nameof(SourceOptions.Signature), "Source 'crm': Unknown signature scheme '99'")]
+    [InlineData(nameof(SourceOptions.Format), "Source 'crm': unknown format '99'")]
+    public void Constructor_UnknownEnumValue_RefusesNamingTheSetting(string setting, string message)
     {
-        var options = new SourceOptions { Tenant = "acme", Secrets = [Secret], Signature = (SignatureScheme)99 };
+        var options = new SourceOptions { Tenant = "acme", Secrets = [Secret] };
+        if (setting == nameof(SourceOptions.Signature))
+        {
+            options.Signature = (SignatureScheme)99;
+        }
+        else
+        {
+            options.Format = (SourceFormat)99;
+        }
 
         var refused = Assert.Throws<MisconfigurationException>(() => new ConfiguredSource("crm", options));
 
-        Assert.Equal(["Pipeline:Sources:crm:Signature"], refused.Settings);
+        Assert.Equal(["Pipeline:Sources:crm:" + setting], refused.Settings);
         Assert.False(refused.IsMissing);
-        Assert.Contains("unknown signature scheme '99'", refused.Message, StringComparison.OrdinalIgnoreCase);
-    }
-
-    [Fact]
-    public void Constructor_UnknownSourceFormat_RefusesNamingTheSetting()
-    {
-        var options = new SourceOptions { Tenant = "acme", Secrets = [Secret], Format = (SourceFormat)99 };
-
-        var refused = Assert.Throws<MisconfigurationException>(() => new ConfiguredSource("crm", options));
-
-        Assert.Equal(["Pipeline:Sources:crm:Format"], refused.Settings);
-        Assert.False(refused.IsMissing);
-        Assert.Contains("unknown format '99'", refused.Message, StringComparison.Ordinal);
+        Assert.StartsWith(message, refused.Message, StringComparison.Ordinal);
     }
 
     [Theory]
