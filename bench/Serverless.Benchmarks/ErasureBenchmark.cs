@@ -9,9 +9,9 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.DevKit.Azurite;
 using Serverless.Local.Workflows;
+using Serverless.Pipeline.Composition;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Privacy.Api;
-using Serverless.Pipeline.Processing;
 using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Views;
 

@@ -12,10 +12,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.DevKit.Azurite;
 using Serverless.DevKit.Webhooks;
 using Serverless.Local.Hosting;
+using Serverless.Pipeline.Composition;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Ingestion;
-using Serverless.Pipeline.Processing;
 
 namespace Serverless.Benchmarks;
 

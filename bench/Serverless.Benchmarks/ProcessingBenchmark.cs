@@ -2,13 +2,13 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Serverless.Pipeline.Archive;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Enrichment;
 using Serverless.Pipeline.Events;
+using Serverless.Pipeline.Keys;
 using Serverless.Pipeline.Normalization;
-using Serverless.Pipeline.Privacy;
-using Serverless.Pipeline.Processing;
-using Serverless.Pipeline.Storage;
+using Serverless.Pipeline.Preparation;
 using Serverless.Pipeline.Validation;
 
 namespace Serverless.Benchmarks;

@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 using System.Text.Unicode;
 using CloudNative.CloudEvents.SystemTextJson;
 using Serverless.Pipeline.Events;
+using Serverless.Pipeline.Keys;
 using Serverless.Pipeline.Normalization;
-using Serverless.Pipeline.Privacy;
 using Serverless.Pipeline.Validation;
 
 namespace Serverless.Benchmarks;

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.DevKit.Azurite;
 using Serverless.DevKit.Discovery;
+using Serverless.Pipeline.Composition;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Processing;

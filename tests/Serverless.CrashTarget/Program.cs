@@ -4,7 +4,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.CrashTarget;
-using Serverless.Pipeline.Processing;
+using Serverless.Pipeline.Composition;
 
 // Usage: Serverless.CrashTarget <connection string> <job file>. The job names the batch, the pipeline options, the clock,
 // and which storage requests to hold back (a text their URL or body contains) so the parent can kill this process there.

@@ -17,7 +17,7 @@ public sealed class FunctionBindingTests
         var functions = Functions(typeof(PrivacyActivityFunctions)).ToList();
 
         Assert.Equal(
-            WorkflowNames.ErasureActivities.Append(WorkflowNames.GatherExport).Order(StringComparer.Ordinal),
+            WorkflowActivities.All.Select(a => a.Name).Order(StringComparer.Ordinal),
             functions.Select(f => f.Name).Order(StringComparer.Ordinal));
         Assert.Equal(functions.Count, functions.Select(f => f.Name).Distinct(StringComparer.Ordinal).Count());
         Assert.All(functions, f =>
@@ -25,6 +25,19 @@ public sealed class FunctionBindingTests
             var parameters = f.Method.GetParameters();
             Assert.Single(parameters, p => p.GetCustomAttribute<ActivityTriggerAttribute>() is not null);
             Assert.Single(parameters, p => p.ParameterType == typeof(CancellationToken));
+        });
+    }
+
+    [Fact]
+    public void Activities_EachRegistryEntry_HasAFunctionOfItsInputAndOutput()
+    {
+        var functions = Functions(typeof(PrivacyActivityFunctions)).ToDictionary(f => f.Name, f => f.Method, StringComparer.Ordinal);
+
+        Assert.All(WorkflowActivities.All, activity =>
+        {
+            var method = Assert.Contains(activity.Name, functions);
+            Assert.Equal(activity.Input, method.GetParameters().Single(p => p.GetCustomAttribute<ActivityTriggerAttribute>() is not null).ParameterType);
+            Assert.Equal(typeof(Task<>).MakeGenericType(activity.Output), method.ReturnType);
         });
     }
 

@@ -9,8 +9,8 @@ using Serverless.Functions.Hosting;
 using Serverless.Functions.Http;
 using Serverless.Functions.Privacy;
 using Serverless.Pipeline.Http;
-using Serverless.Pipeline.Ingestion;
 using Serverless.Pipeline.Privacy.Api;
+using Serverless.Pipeline.Problems;
 using static Serverless.Functions.Tests.HttpInvocation;
 
 namespace Serverless.Functions.Tests;

@@ -1,6 +1,6 @@
 using Serverless.Functions.Privacy;
+using Serverless.Pipeline.Keys;
 using Serverless.Pipeline.Privacy.Requests;
-using Serverless.Pipeline.Privacy.Suppression;
 using Serverless.Pipeline.Privacy.Workflows;
 
 namespace Serverless.Functions.Tests;

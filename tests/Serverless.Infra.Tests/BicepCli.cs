@@ -19,7 +19,7 @@ public sealed record BicepRun(int ExitCode, string StandardOutput, string Standa
 public static class BicepCli
 {
     private const string PackageId = "azure.bicep.commandline.linux-x64";
-    private static readonly TimeSpan _timeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
     public static string ExecutablePath { get; } = Locate();
 
@@ -40,7 +40,7 @@ public static class BicepCli
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Cannot start " + ExecutablePath);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(_timeout);
+        using var timeout = new CancellationTokenSource(Timeout);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -48,7 +48,7 @@ public static class BicepCli
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"bicep {string.Join(' ', arguments)} did not finish within {_timeout}.");
+            throw new TimeoutException($"bicep {string.Join(' ', arguments)} did not finish within {Timeout}.");
         }
 
         return new BicepRun(process.ExitCode, await output, await error);

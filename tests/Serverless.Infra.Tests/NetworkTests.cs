@@ -6,7 +6,7 @@ namespace Serverless.Infra.Tests;
 [Collection(InfraCollection.Name)]
 public sealed class NetworkTests(InfraFixture infra)
 {
-    private static readonly string[] _networkTypes =
+    private static readonly string[] NetworkTypes =
     [
         "Microsoft.Network/virtualNetworks",
         "Microsoft.Network/privateDnsZones",
@@ -64,7 +64,7 @@ public sealed class NetworkTests(InfraFixture infra)
 
         var types = main.Select(r => r.Type);
 
-        Assert.DoesNotContain(types, t => _networkTypes.Contains(t, StringComparer.OrdinalIgnoreCase));
+        Assert.DoesNotContain(types, t => NetworkTypes.Contains(t, StringComparer.OrdinalIgnoreCase));
     }
 
     [Fact]

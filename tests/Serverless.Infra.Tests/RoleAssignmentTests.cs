@@ -12,7 +12,7 @@ public sealed partial class RoleAssignmentTests(InfraFixture infra)
     private const string HostAccount = "hostStorageAccountName";
 
     /// <summary>The app identity's roles: role definition id, the resource type of its scope and the rbac parameter naming that resource.</summary>
-    private static readonly (string Role, string Type, string Resource)[] _appRoles =
+    private static readonly (string Role, string Type, string Resource)[] AppRoles =
     [
         ("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", StorageAccounts, HostAccount), // Storage Blob Data Owner (Functions host, Flex deployment)
         ("974c5e8b-45b9-4653-ba55-5f855dd0fb88", StorageAccounts, HostAccount), // Storage Queue Data Contributor (Durable)
@@ -26,7 +26,7 @@ public sealed partial class RoleAssignmentTests(InfraFixture infra)
     ];
 
     /// <summary>The deploying principal's optional roles, by role definition id, and the resource type each is scoped to.</summary>
-    private static readonly (string Role, string Type, string Resource)[] _userRoles =
+    private static readonly (string Role, string Type, string Resource)[] UserRoles =
     [
         ("ba92f5b4-2d11-453d-a403-e96b0029c9fe", StorageAccounts, DataAccount), // Storage Blob Data Contributor
         ("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", StorageAccounts, DataAccount), // Storage Table Data Contributor
@@ -34,7 +34,7 @@ public sealed partial class RoleAssignmentTests(InfraFixture infra)
         ("f526a384-b230-433a-b45c-95f59c4a2dec", "Microsoft.EventHub/namespaces", "eventHubsNamespaceName"), // Azure Event Hubs Data Owner
     ];
 
-    private static readonly string[] _privilegedRoles =
+    private static readonly string[] PrivilegedRoles =
     [
         "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", // Owner
         "b24988ac-6180-42a0-ab88-20f7382dd24c", // Contributor
@@ -54,7 +54,7 @@ public sealed partial class RoleAssignmentTests(InfraFixture infra)
     {
         var roles = AppAssignments.Select(Grant).ToList();
 
-        Assert.Equal(_appRoles.Order(), roles.Order());
+        Assert.Equal(AppRoles.Order(), roles.Order());
         Assert.All(AppAssignments, a => Assert.Equal("ServicePrincipal", a.Properties["principalType"]!.GetValue<string>()));
         Assert.All(AppAssignments, a => Assert.Null(a.Resource["condition"]));
     }
@@ -103,7 +103,7 @@ public sealed partial class RoleAssignmentTests(InfraFixture infra)
         var roles = UserAssignments.Select(Grant).ToList();
 
         Assert.Equal("[parameters('principalId')]", ArmTemplate.PassedValue(rbac, "userPrincipalId")!.GetValue<string>());
-        Assert.Equal(_userRoles.Order(), roles.Order());
+        Assert.Equal(UserRoles.Order(), roles.Order());
         Assert.All(UserAssignments, a =>
         {
             Assert.Equal("[not(empty(parameters('userPrincipalId')))]", a.Resource["condition"]?.GetValue<string>());
@@ -144,7 +144,7 @@ public sealed partial class RoleAssignmentTests(InfraFixture infra)
         var all = Assignments.Count();
 
         Assert.Equal(all, AppAssignments.Count() + UserAssignments.Count());
-        Assert.Equal(_appRoles.Length + _userRoles.Length, all);
+        Assert.Equal(AppRoles.Length + UserRoles.Length, all);
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public sealed partial class RoleAssignmentTests(InfraFixture infra)
     {
         var roles = Assignments.Select(ArmTemplate.RoleDefinitionGuid).ToList();
 
-        Assert.All(_privilegedRoles, privileged =>
+        Assert.All(PrivilegedRoles, privileged =>
         {
             Assert.DoesNotContain(privileged, roles);
             Assert.DoesNotContain(privileged, infra.MainText, StringComparison.OrdinalIgnoreCase);

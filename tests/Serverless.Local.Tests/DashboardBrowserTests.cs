@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Serverless.DevKit.Webhooks;
 using Serverless.Local.Hosting;
+using Serverless.Pipeline.Archive;
 using Serverless.Pipeline.Privacy.Requests;
 using Serverless.Pipeline.Storage;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Enrichment;
 using Serverless.Pipeline.Telemetry;
 

@@ -13,13 +13,13 @@ namespace Serverless.Local.Tests;
 [Collection(AzuriteCollection.Name)]
 public sealed class OwnStorageTests
 {
-    private static readonly int[] _azuriteDefaultPorts = [10000, 10001, 10002];
+    private static readonly int[] AzuriteDefaultPorts = [10000, 10001, 10002];
 
     [Fact]
     public async Task Start_AnotherProgramListensOnAzuritesDefaultPorts_StartsItsOwnAzuriteElsewhere()
     {
         // Arrange: whatever listens on 10000-10002 stands for someone else's Azurite (ports already taken count too).
-        var squatters = _azuriteDefaultPorts.Select(TryListen).OfType<TcpListener>().ToList();
+        var squatters = AzuriteDefaultPorts.Select(TryListen).OfType<TcpListener>().ToList();
         var stateFile = Path.Combine(Path.GetTempPath(), "runtime-state-" + Guid.NewGuid().ToString("N") + ".json");
         try
         {
@@ -31,8 +31,8 @@ public sealed class OwnStorageTests
 
             // Assert
             var azurite = Assert.IsType<AzuriteServer>(runtime.Storage.Azurite);
-            Assert.DoesNotContain(azurite.BlobPort, _azuriteDefaultPorts);
-            Assert.DoesNotContain(azurite.TablePort, _azuriteDefaultPorts);
+            Assert.DoesNotContain(azurite.BlobPort, AzuriteDefaultPorts);
+            Assert.DoesNotContain(azurite.TablePort, AzuriteDefaultPorts);
             Assert.NotNull(state);
             Assert.Equal(azurite.ConnectionString, state.ConnectionString);
             Assert.Equal(Environment.ProcessId, state.ProcessId);
@@ -49,9 +49,9 @@ public sealed class OwnStorageTests
     [Fact]
     public async Task Start_UseRunningAzuriteWithNothingListening_FailsNamingTheSetting()
     {
-        var squatters = _azuriteDefaultPorts.Select(TryListen).OfType<TcpListener>().ToList();
+        var squatters = AzuriteDefaultPorts.Select(TryListen).OfType<TcpListener>().ToList();
         squatters.ForEach(l => l.Stop()); // free again, and known to be free: nothing listens there now
-        if (squatters.Count < _azuriteDefaultPorts.Length)
+        if (squatters.Count < AzuriteDefaultPorts.Length)
         {
             // Something real listens there on this machine; the other test covers that case.
             return;

@@ -5,10 +5,10 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.DevKit.Azurite;
 using Serverless.Local.Workflows;
+using Serverless.Pipeline.Composition;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Privacy.Api;
-using Serverless.Pipeline.Processing;
 
 namespace Serverless.Local.Tests;
 

@@ -4,8 +4,8 @@ using Azure.Identity;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Serverless.Pipeline.Composition;
 using Serverless.Pipeline.Configuration;
-using Serverless.Pipeline.Processing;
 using Serverless.Pipeline.Storage;
 
 namespace Serverless.Cli;

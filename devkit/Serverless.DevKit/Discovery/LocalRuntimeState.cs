@@ -12,7 +12,7 @@ public sealed record LocalRuntimeState(string ConnectionString, string? Settings
 {
     public const string DefaultPath = ".azurite/runtime.json";
 
-    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     /// <summary>The state file's full path: relative paths are under the repository root.</summary>
     public static string Resolve(string path) => Path.IsPathRooted(path) ? path : Path.Combine(RepositoryRoot.Path, path);
@@ -22,7 +22,7 @@ public sealed record LocalRuntimeState(string ConnectionString, string? Settings
         var full = Resolve(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var temporary = full + "." + ProcessId + ".tmp";
-        await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(this, _json), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(this, JsonOptions), cancellationToken).ConfigureAwait(false);
         File.Move(temporary, full, overwrite: true);
     }
 
@@ -37,7 +37,7 @@ public sealed record LocalRuntimeState(string ConnectionString, string? Settings
 
         try
         {
-            var state = JsonSerializer.Deserialize<LocalRuntimeState>(File.ReadAllText(full), _json);
+            var state = JsonSerializer.Deserialize<LocalRuntimeState>(File.ReadAllText(full), JsonOptions);
             return state is not null && IsRunning(state.ProcessId) ? state : null;
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
@@ -52,7 +52,7 @@ public sealed record LocalRuntimeState(string ConnectionString, string? Settings
         var full = Resolve(path);
         try
         {
-            if (File.Exists(full) && JsonSerializer.Deserialize<LocalRuntimeState>(File.ReadAllText(full), _json)?.ProcessId == Environment.ProcessId)
+            if (File.Exists(full) && JsonSerializer.Deserialize<LocalRuntimeState>(File.ReadAllText(full), JsonOptions)?.ProcessId == Environment.ProcessId)
             {
                 File.Delete(full);
             }

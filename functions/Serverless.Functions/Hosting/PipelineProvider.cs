@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serverless.Pipeline.Composition;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Ingestion;
-using Serverless.Pipeline.Processing;
 
 namespace Serverless.Functions.Hosting;
 
@@ -108,9 +108,9 @@ public sealed partial class PipelineProvider : IDisposable
 
     public void Dispose() => _gate.Dispose();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline ready: join keys {KeyId}, raw archive in container {RawContainer}")]
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Pipeline ready: join keys {KeyId}, raw archive in container {RawContainer}")]
     private partial void LogPipelineReady(string keyId, string rawContainer);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook ingestion ready with {Sources} configured sources")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Webhook ingestion ready with {Sources} configured sources")]
     private partial void LogIngestionReady(int sources);
 }

@@ -35,6 +35,6 @@ public sealed partial class PipelineWarmUp : BackgroundService
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The pipeline could not be built at start-up; invocations will try again")]
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "The pipeline could not be built at start-up; invocations will try again")]
     private partial void LogWarmUpFailed(Exception exception);
 }

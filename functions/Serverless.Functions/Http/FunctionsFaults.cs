@@ -4,7 +4,7 @@ using Grpc.Core;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Streaming;
 using Serverless.Pipeline.Http;
-using Serverless.Pipeline.Ingestion;
+using Serverless.Pipeline.Problems;
 
 namespace Serverless.Functions.Http;
 

@@ -1,12 +1,11 @@
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Pipeline.Privacy.Workflows;
-using Serverless.Pipeline.Storage;
 
 namespace Serverless.Functions.Privacy;
 
 /// <summary>
-/// The steps of the privacy workflows as Durable activities, one per name in <see cref="WorkflowNames"/>, each handing
-/// its input to the matching step of <see cref="PrivacyActivities"/>. The steps are idempotent, so Durable's
+/// The steps of the privacy workflows as Durable activities, one per entry of <see cref="WorkflowActivities"/> (a test
+/// holds them to it), each handing its input to the entry's step. The steps are idempotent, so Durable's
 /// at-least-once execution and the orchestrations' retries leave the state of one run.
 /// </summary>
 public sealed class PrivacyActivityFunctions
@@ -20,53 +19,52 @@ public sealed class PrivacyActivityFunctions
 
     [Function(WorkflowNames.Register)]
     public Task<Registration> RegisterAsync([ActivityTrigger] WorkflowInput input, CancellationToken cancellationToken) =>
-        RunAsync((steps, _) => steps.RegisterAsync(input, cancellationToken), cancellationToken);
+        RunAsync(WorkflowActivities.Register, input, cancellationToken);
 
     [Function(WorkflowNames.Suppress)]
     public Task<SuppressionResult> SuppressAsync([ActivityTrigger] WorkflowInput input, CancellationToken cancellationToken) =>
-        RunAsync((steps, _) => steps.SuppressAsync(input, cancellationToken), cancellationToken);
+        RunAsync(WorkflowActivities.Suppress, input, cancellationToken);
 
     [Function(WorkflowNames.SetStatus)]
     public Task<StepResult> SetStatusAsync([ActivityTrigger] StatusChange change, CancellationToken cancellationToken) =>
-        RunAsync((steps, _) => steps.SetStatusAsync(change, cancellationToken), cancellationToken);
+        RunAsync(WorkflowActivities.SetStatus, change, cancellationToken);
 
     [Function(WorkflowNames.DeleteViews)]
     public Task<StepResult> DeleteViewsAsync([ActivityTrigger] WorkflowInput input, CancellationToken cancellationToken) =>
-        RunAsync((steps, _) => steps.DeleteViewsAsync(input, cancellationToken), cancellationToken);
+        RunAsync(WorkflowActivities.DeleteViews, input, cancellationToken);
 
     [Function(WorkflowNames.PurgeRaw)]
     public Task<StepResult> PurgeRawAsync([ActivityTrigger] WorkflowInput input, CancellationToken cancellationToken) =>
-        RunAsync((steps, names) => steps.PurgeAsync(input, names.RawContainer, cancellationToken), cancellationToken);
+        RunAsync(WorkflowActivities.PurgeRaw, input, cancellationToken);
 
     [Function(WorkflowNames.PurgeQuarantine)]
     public Task<StepResult> PurgeQuarantineAsync([ActivityTrigger] WorkflowInput input, CancellationToken cancellationToken) =>
-        RunAsync((steps, names) => steps.PurgeAsync(input, names.QuarantineContainer, cancellationToken), cancellationToken);
+        RunAsync(WorkflowActivities.PurgeQuarantine, input, cancellationToken);
 
     [Function(WorkflowNames.ShredKeys)]
     public Task<StepResult> ShredKeysAsync([ActivityTrigger] WorkflowInput input, CancellationToken cancellationToken) =>
-        RunAsync((steps, _) => steps.ShredKeysAsync(input, cancellationToken), cancellationToken);
+        RunAsync(WorkflowActivities.ShredKeys, input, cancellationToken);
 
     [Function(WorkflowNames.Verify)]
     public Task<VerificationResult> VerifyAsync([ActivityTrigger] WorkflowInput input, CancellationToken cancellationToken) =>
-        RunAsync((steps, _) => steps.VerifyAsync(input, cancellationToken), cancellationToken);
+        RunAsync(WorkflowActivities.Verify, input, cancellationToken);
 
     [Function(WorkflowNames.Complete)]
     public Task<WorkflowOutcome> CompleteAsync([ActivityTrigger] WorkflowInput input, CancellationToken cancellationToken) =>
-        RunAsync((steps, _) => steps.CompleteAsync(input, cancellationToken), cancellationToken);
+        RunAsync(WorkflowActivities.Complete, input, cancellationToken);
 
     [Function(WorkflowNames.Close)]
     public Task<WorkflowOutcome> CloseAsync([ActivityTrigger] StatusChange change, CancellationToken cancellationToken) =>
-        RunAsync((steps, _) => steps.CloseAsync(change, cancellationToken), cancellationToken);
+        RunAsync(WorkflowActivities.Close, change, cancellationToken);
 
     [Function(WorkflowNames.GatherExport)]
     public Task<WorkflowOutcome> GatherExportAsync([ActivityTrigger] WorkflowInput input, CancellationToken cancellationToken) =>
-        RunAsync((steps, _) => steps.GatherExportAsync(input, cancellationToken), cancellationToken);
+        RunAsync(WorkflowActivities.GatherExport, input, cancellationToken);
 
-    // The steps, and the storage names (with the deployment's prefix) that the purges need.
-    private async Task<T> RunAsync<T>(Func<PrivacyActivities, StorageNames, Task<T>> step, CancellationToken cancellationToken)
+    private async Task<TOutput> RunAsync<TInput, TOutput>(WorkflowActivity<TInput, TOutput> activity, TInput input, CancellationToken cancellationToken)
+        where TOutput : notnull
     {
         var steps = await _privacy.GetActivitiesAsync(cancellationToken).ConfigureAwait(false);
-        var names = await _privacy.GetStorageNamesAsync(cancellationToken).ConfigureAwait(false);
-        return await step(steps, names).ConfigureAwait(false);
+        return await activity.RunAsync(steps, input, cancellationToken).ConfigureAwait(false);
     }
 }

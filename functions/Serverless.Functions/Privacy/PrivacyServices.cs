@@ -2,7 +2,6 @@ using Microsoft.DurableTask.Client;
 using Serverless.Functions.Hosting;
 using Serverless.Pipeline.Privacy.Api;
 using Serverless.Pipeline.Privacy.Workflows;
-using Serverless.Pipeline.Storage;
 
 namespace Serverless.Functions.Privacy;
 
@@ -35,10 +34,6 @@ public sealed class PrivacyServices
         var built = new PrivacyActivities(services, _time);
         return Interlocked.CompareExchange(ref _activities, built, null) ?? built;
     }
-
-    /// <summary>The pipeline's container and table names, with the deployment's storage prefix.</summary>
-    public async ValueTask<StorageNames> GetStorageNamesAsync(CancellationToken cancellationToken) =>
-        (await _pipeline.GetServicesAsync(cancellationToken).ConfigureAwait(false)).Storage.Names;
 
     /// <summary>The privacy API of one request, starting workflows and raising their events through <paramref name="client"/>.</summary>
     public async ValueTask<PrivacyApi> GetApiAsync(DurableTaskClient client, CancellationToken cancellationToken)

@@ -65,6 +65,6 @@ public sealed partial class WorkflowHistoryPurge
     /// </summary>
     public static PurgeInstancesFilter Filter(DateTimeOffset now) => new(DateTimeOffset.UnixEpoch, now, EndedStatuses);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Purged the Durable history of {Instances} ended privacy workflows")]
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Purged the Durable history of {Instances} ended privacy workflows")]
     private partial void LogPurged(int instances);
 }

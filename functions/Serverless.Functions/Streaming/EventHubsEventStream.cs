@@ -2,6 +2,7 @@ using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
 using Microsoft.Extensions.Logging;
 using Serverless.Pipeline.Ingestion;
+using Serverless.Pipeline.Resilience;
 
 namespace Serverless.Functions.Streaming;
 
@@ -20,10 +21,10 @@ namespace Serverless.Functions.Streaming;
 public sealed partial class EventHubsEventStream : IEventStream
 {
     /// <summary>How long a throttled caller is asked to wait; Event Hubs asks throttled clients to back off for seconds.</summary>
-    public static readonly TimeSpan ThrottledRetryAfter = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan ThrottledRetryAfter = RetryAdvice.Delay;
 
     /// <summary>Batches of one request in flight at once (different partition keys; one key's batches go in order).</summary>
-    private const int _concurrentSends = 8;
+    private const int ConcurrentSends = 8;
 
     private readonly Func<EventHubProducerClient> _producer;
     private readonly ILogger<EventHubsEventStream> _logger;
@@ -42,7 +43,7 @@ public sealed partial class EventHubsEventStream : IEventStream
         var groups = events.GroupBy(e => e.PartitionKey, StringComparer.Ordinal).ToList();
         try
         {
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = _concurrentSends, CancellationToken = cancellationToken };
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = ConcurrentSends, CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(groups, parallel, (group, ct) => new ValueTask(SendAsync(group.Key, group, ct))).ConfigureAwait(false);
         }
         catch (EventHubsException ex) when (ex.Reason is EventHubsException.FailureReason.ServiceBusy or EventHubsException.FailureReason.QuotaExceeded)
@@ -84,6 +85,6 @@ public sealed partial class EventHubsEventStream : IEventStream
         MessageId = mapped.Id,
     };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Event Hubs throttled ({Reason}): refused a request of {Events} events in {Groups} partition-key groups")]
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "Event Hubs throttled ({Reason}): refused a request of {Events} events in {Groups} partition-key groups")]
     private partial void LogThrottled(EventHubsException.FailureReason reason, int events, int groups);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Serverless.Pipeline.Resilience;
 using Serverless.Pipeline.Storage;
 
 namespace Serverless.Functions.Triggers;
@@ -22,6 +23,7 @@ public sealed partial class BatchRetry
     public static readonly TimeSpan DefaultFirstDelay = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan DefaultMaxDelay = TimeSpan.FromMinutes(5);
 
+    private readonly ExponentialBackoff _backoff;
     private readonly TimeProvider _time;
     private readonly ILogger<BatchRetry> _logger;
 
@@ -32,25 +34,22 @@ public sealed partial class BatchRetry
 
     public BatchRetry(TimeProvider time, ILogger<BatchRetry> logger, TimeSpan firstDelay, TimeSpan maxDelay)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(firstDelay, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxDelay, firstDelay);
+        _backoff = new ExponentialBackoff(firstDelay, maxDelay);
         _time = time;
         _logger = logger;
-        FirstDelay = firstDelay;
-        MaxDelay = maxDelay;
     }
 
-    public TimeSpan FirstDelay { get; }
+    public TimeSpan FirstDelay => _backoff.First;
 
-    public TimeSpan MaxDelay { get; }
+    public TimeSpan MaxDelay => _backoff.Max;
 
     /// <returns>How many attempts it took.</returns>
     public async Task<int> RunAsync(string partitionId, Func<CancellationToken, Task> attempt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(attempt);
-        var delay = FirstDelay;
         for (var attempts = 1; ; attempts++)
         {
+            var delay = _backoff.After(attempts);
             try
             {
                 await attempt(cancellationToken).ConfigureAwait(false);
@@ -69,7 +68,6 @@ public sealed partial class BatchRetry
             // Cancelled by the host (shutdown, scale-in, timeout): the invocation fails and the batch is delivered again
             // from the last checkpoint, to this or another instance.
             await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
         }
     }
 

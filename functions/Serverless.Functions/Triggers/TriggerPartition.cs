@@ -11,12 +11,12 @@ namespace Serverless.Functions.Triggers;
 public static class TriggerPartition
 {
     // Extension 5.x and later pass "PartitionContext"; newer releases also pass "TriggerPartitionContext".
-    private static readonly string[] _bindingDataKeys = ["PartitionContext", "TriggerPartitionContext"];
+    private static readonly string[] BindingDataKeys = ["PartitionContext", "TriggerPartitionContext"];
 
     public static string IdFrom(IReadOnlyDictionary<string, object?> bindingData)
     {
         ArgumentNullException.ThrowIfNull(bindingData);
-        foreach (var key in _bindingDataKeys)
+        foreach (var key in BindingDataKeys)
         {
             if (bindingData.TryGetValue(key, out var value) && value is string json && TryReadPartitionId(json, out var partitionId))
             {

@@ -1,5 +1,5 @@
 using Serverless.Local.Hosting;
-using Serverless.Pipeline.Ingestion;
+using Serverless.Pipeline.Problems;
 
 namespace Serverless.Local.Dashboard;
 

@@ -1,8 +1,8 @@
 using Serverless.Local.Hosting;
 using Serverless.Pipeline.Events;
-using Serverless.Pipeline.Ingestion;
 using Serverless.Pipeline.Privacy.Api;
 using Serverless.Pipeline.Privacy.Requests;
+using Serverless.Pipeline.Problems;
 using Serverless.Pipeline.Views;
 
 namespace Serverless.Local.Dashboard;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Serverless.Pipeline.Ingestion;
+using Serverless.Pipeline.Problems;
 
 namespace Serverless.Local.Dashboard;
 
@@ -10,7 +10,7 @@ internal static class DashboardResults
 
     public static IResult Ok(object body) => new NoStore(Results.Json(body, Json));
 
-    public static IResult Problem(Problem problem) => new NoStore(Results.Json(problem, Json, Pipeline.Ingestion.Problem.ContentType, problem.Status));
+    public static IResult Problem(Problem problem) => new NoStore(Results.Json(problem, Json, Pipeline.Problems.Problem.ContentType, problem.Status));
 
     // Customer data must not linger in a browser or proxy cache.
     private sealed class NoStore(IResult inner) : IResult

@@ -1,7 +1,7 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Serverless.Pipeline.Archive;
 using Serverless.Pipeline.Events;
-using Serverless.Pipeline.Storage;
 
 namespace Serverless.Local.Dashboard;
 

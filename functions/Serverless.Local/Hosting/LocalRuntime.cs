@@ -1,10 +1,10 @@
 using Serverless.DevKit.Discovery;
 using Serverless.Local.Streaming;
 using Serverless.Local.Workflows;
+using Serverless.Pipeline.Composition;
 using Serverless.Pipeline.Privacy.Api;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Ingestion;
-using Serverless.Pipeline.Processing;
 
 namespace Serverless.Local.Hosting;
 
@@ -122,7 +122,7 @@ public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
 
     private static InvalidOperationException NotStarted() => new("The local runtime has not started yet.");
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline ready: storage is {Storage}; {Sources} webhook sources; {Partitions} stream partitions")]
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Pipeline ready: storage is {Storage}; {Sources} webhook sources; {Partitions} stream partitions")]
     private partial void LogStarted(string storage, int sources, int partitions);
 
     // The emulator's well-known development account: public, and what a developer pastes into Storage Explorer or the CLI.
@@ -130,6 +130,6 @@ public sealed partial class LocalRuntime : IHostedService, IAsyncDisposable
         Message = "Storage for tools (serverless-cli finds it by itself while this runs): {ConnectionString}")]
     private partial void LogStorageForTools(string connectionString);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: draining {Pending} accepted events")]
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Stopping: draining {Pending} accepted events")]
     private partial void LogDraining(int pending);
 }

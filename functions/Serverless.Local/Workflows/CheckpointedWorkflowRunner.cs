@@ -3,6 +3,8 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Serverless.Pipeline.Privacy.Workflows;
+using Serverless.Pipeline.Resilience;
+using Serverless.Pipeline.Storage;
 
 namespace Serverless.Local.Workflows;
 
@@ -16,6 +18,7 @@ namespace Serverless.Local.Workflows;
 public sealed partial class CheckpointedWorkflowRunner : IWorkflowStarter, IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly ExponentialBackoff StepBackoff = new(TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(1));
     private readonly TableClient _history;
     private readonly Func<string, JsonElement, CancellationToken, Task<object>> _runActivity;
     private readonly TimeProvider _time;
@@ -231,7 +234,7 @@ public sealed partial class CheckpointedWorkflowRunner : IWorkflowStarter, IAsyn
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var failures = _failures.AddOrUpdate(instanceId, 1, (_, n) => n + 1);
-            var delay = TimeSpan.FromMilliseconds(Math.Min(250 * Math.Pow(2, failures - 1), 60_000));
+            var delay = StepBackoff.After(failures);
             LogStepFailed(ex, instanceId, delay.TotalMilliseconds);
             _wakeAt[instanceId] = _time.GetUtcNow() + delay;
         }
@@ -250,7 +253,7 @@ public sealed partial class CheckpointedWorkflowRunner : IWorkflowStarter, IAsyn
             }
         }
 
-        foreach (var chunk in doomed.Chunk(99))
+        foreach (var chunk in doomed.Chunk(TableTransactions.MaxActions))
         {
             await _history.SubmitTransactionAsync(chunk, cancellationToken).ConfigureAwait(false);
         }
@@ -259,9 +262,9 @@ public sealed partial class CheckpointedWorkflowRunner : IWorkflowStarter, IAsyn
             TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Workflow {InstanceId} finished: {Status}")]
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Workflow {InstanceId} finished: {Status}")]
     private partial void LogFinished(string instanceId, string status);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow {InstanceId} failed a step; retrying in {DelayMs} ms")]
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Workflow {InstanceId} failed a step; retrying in {DelayMs} ms")]
     private partial void LogStepFailed(Exception exception, string instanceId, double delayMs);
 }

@@ -1,6 +1,6 @@
+using Serverless.Pipeline.Composition;
 using Serverless.Pipeline.Privacy.Api;
 using Serverless.Pipeline.Privacy.Workflows;
-using Serverless.Pipeline.Processing;
 
 namespace Serverless.Local.Workflows;
 
@@ -24,7 +24,8 @@ public sealed class LocalPrivacy : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(loggers);
         var activities = new PrivacyActivities(pipeline, time);
-        var runner = new CheckpointedWorkflowRunner(pipeline.Storage.Workflows, activities.RunAsync, time, loggers.CreateLogger<CheckpointedWorkflowRunner>());
+        var runner = new CheckpointedWorkflowRunner(pipeline.Storage.Workflows,
+            (name, input, ct) => WorkflowActivities.RunAsync(activities, name, input, ct), time, loggers.CreateLogger<CheckpointedWorkflowRunner>());
         await runner.StartAsync(cancellationToken).ConfigureAwait(false);
         var api = new PrivacyApi(activities.Requests, activities.Audit, runner, pipeline.Storage, pipeline.Options, time);
         return new LocalPrivacy(activities, runner, api);

@@ -44,7 +44,7 @@ public sealed class PipelineOptions
     /// <summary>How long a subject access export's download link stays valid.</summary>
     public TimeSpan ExportLinkLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
-    public Enrichment.EnrichmentOptions Enrichment { get; init; } = new();
+    public Configuration.EnrichmentOptions Enrichment { get; init; } = new();
 
     /// <summary>How long data outside the pipeline's reach lasts after an erasure, as its certificate states.</summary>
     public PrivacyRetentionOptions Privacy { get; init; } = new();
@@ -72,5 +72,5 @@ public sealed class TenantOptions
     public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>IP anonymization prefixes and the tenant's own site hosts.</summary>
-    public Enrichment.TenantEnrichmentOptions Enrichment { get; init; } = new();
+    public Configuration.TenantEnrichmentOptions Enrichment { get; init; } = new();
 }

@@ -12,7 +12,6 @@ namespace Serverless.Pipeline.Dedupe;
 public sealed class EventIdLedger
 {
     private const int Buckets = 16;
-    private const int MaxTransaction = 100;
     private const int MaxAttempts = 5;
     private readonly TableClient _table;
     private readonly TimeProvider _time;
@@ -29,7 +28,7 @@ public sealed class EventIdLedger
         var results = new ClaimResult[claims.Count];
         var chunks = Enumerable.Range(0, claims.Count)
             .GroupBy(i => PartitionKey(claims[i]))
-            .SelectMany(g => g.Chunk(MaxTransaction).Select(chunk => (PartitionKey: g.Key, Indexes: chunk)))
+            .SelectMany(g => g.Chunk(TableTransactions.MaxActions).Select(chunk => (PartitionKey: g.Key, Indexes: chunk)))
             .ToList();
         await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
             async (chunk, ct) => await ClaimChunkAsync(chunk.PartitionKey, chunk.Indexes, claims, results, ct).ConfigureAwait(false))

@@ -1,3 +1,5 @@
+using Serverless.Pipeline.Configuration;
+
 namespace Serverless.Pipeline.Enrichment;
 
 /// <summary>What an enrichment needs to know about the event's tenant beyond the value itself.</summary>

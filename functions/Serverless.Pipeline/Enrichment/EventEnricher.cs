@@ -4,8 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Events;
-using Serverless.Pipeline.Normalization;
-using Serverless.Pipeline.Privacy;
+using Serverless.Pipeline.Keys;
 using Serverless.Pipeline.Validation;
 
 namespace Serverless.Pipeline.Enrichment;

@@ -42,6 +42,6 @@ public sealed partial class GeoSource : IDisposable
 
     public void Dispose() => Database?.Dispose();
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The IP geolocation database {Path} could not be opened ({Failure}); events are stored with their location marked missing")]
+    [LoggerMessage(EventId = 3401, Level = LogLevel.Error, Message = "The IP geolocation database {Path} could not be opened ({Failure}); events are stored with their location marked missing")]
     private static partial void LogUnavailable(ILogger logger, string path, string failure);
 }

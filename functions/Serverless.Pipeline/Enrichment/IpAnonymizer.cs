@@ -1,13 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
+using Serverless.Pipeline.Configuration;
 
 namespace Serverless.Pipeline.Enrichment;
 
 /// <summary>Truncates an IP address to its network: the host bits beyond the prefix are zeroed.</summary>
 public static class IpAnonymizer
 {
-    public const int DefaultIPv4Prefix = 24;
-    public const int DefaultIPv6Prefix = 48;
+    public const int DefaultIPv4Prefix = TenantEnrichmentOptions.DefaultIPv4Prefix;
+    public const int DefaultIPv6Prefix = TenantEnrichmentOptions.DefaultIPv6Prefix;
 
     /// <summary>The network of <paramref name="address"/>; an IPv4-mapped IPv6 address is treated as the IPv4 address it maps.</summary>
     public static (IPAddress Network, int Prefix) Anonymize(IPAddress address, int ipv4Prefix, int ipv6Prefix)

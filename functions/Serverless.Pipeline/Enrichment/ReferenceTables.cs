@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
-using System.Text.RegularExpressions;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
+using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Storage;
+using Serverless.Pipeline.Validation;
 
 namespace Serverless.Pipeline.Enrichment;
 
@@ -29,7 +30,7 @@ public sealed partial class ReferenceTables
         _logger = logger;
     }
 
-    public static bool IsValidTableName(string name) => TableName().IsMatch(name);
+    public static bool IsValidTableName(string name) => EnrichmentRule.IsValidTableName(name);
 
     public static string PartitionKey(string tenant, string table) => TableKeys.Join(tenant, table);
 
@@ -176,13 +177,10 @@ public sealed partial class ReferenceTables
         }
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,62}$")]
-    private static partial Regex TableName();
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reference table {Table} could not be read ({Failure}); its lookups are marked missing")]
+    [LoggerMessage(EventId = 3402, Level = LogLevel.Warning, Message = "Reference table {Table} could not be read ({Failure}); its lookups are marked missing")]
     private partial void LogUnavailable(string table, string failure);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reference table {Table} holds more than {MaxRows} rows; only the first are used")]
+    [LoggerMessage(EventId = 3403, Level = LogLevel.Warning, Message = "Reference table {Table} holds more than {MaxRows} rows; only the first are used")]
     private partial void LogTruncated(string table, int maxRows);
 
     private sealed record Cached(IReadOnlyDictionary<string, string> Rows, DateTimeOffset Expires);

@@ -32,6 +32,6 @@ public sealed partial class AppServiceAuthenticator(bool authenticationEnabled, 
         return CallerAuthentication.FromAppServicePrincipal(principal);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A request carried X-MS-CLIENT-PRINCIPAL, but App Service authentication is not enabled on this app; the header was ignored and the request refused")]
+    [LoggerMessage(EventId = 3601, Level = LogLevel.Warning, Message = "A request carried X-MS-CLIENT-PRINCIPAL, but App Service authentication is not enabled on this app; the header was ignored and the request refused")]
     private partial void LogPrincipalIgnored();
 }

@@ -1,5 +1,5 @@
-using Serverless.Pipeline.Ingestion;
 using Serverless.Pipeline.Privacy.Api;
+using Serverless.Pipeline.Problems;
 
 namespace Serverless.Pipeline.Http;
 

@@ -1,6 +1,7 @@
 using Azure;
 using Serverless.Pipeline.Configuration;
-using Serverless.Pipeline.Ingestion;
+using Serverless.Pipeline.Problems;
+using Serverless.Pipeline.Resilience;
 using Serverless.Pipeline.Storage;
 
 namespace Serverless.Pipeline.Http;
@@ -13,7 +14,7 @@ namespace Serverless.Pipeline.Http;
 /// </summary>
 public sealed class FaultClassifier
 {
-    public static readonly TimeSpan UnavailableRetryAfter = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan UnavailableRetryAfter = RetryAdvice.Delay;
     private readonly IReadOnlyList<Func<Exception, HttpAnswer?>> _hostRules;
 
     public FaultClassifier(params IReadOnlyList<Func<Exception, HttpAnswer?>> hostRules)

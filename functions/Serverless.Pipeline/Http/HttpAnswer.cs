@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Serverless.Pipeline.Ingestion;
 using Serverless.Pipeline.Privacy.Api;
+using Serverless.Pipeline.Problems;
 
 namespace Serverless.Pipeline.Http;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Serverless.Pipeline.Ingestion;
+using Serverless.Pipeline.Problems;
 
 namespace Serverless.Pipeline.Http;
 
@@ -80,9 +80,9 @@ public sealed partial class PipelineHttpSurface
         return !string.IsNullOrEmpty(mediaType) && route.ContentTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Route {Route} failed and was answered {Status}")]
+    [LoggerMessage(EventId = 3602, Level = LogLevel.Error, Message = "Route {Route} failed and was answered {Status}")]
     private partial void LogFault(Exception exception, string route, int status);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Route {Route} failed unexpectedly and was answered 500")]
+    [LoggerMessage(EventId = 3603, Level = LogLevel.Error, Message = "Route {Route} failed unexpectedly and was answered 500")]
     private partial void LogUnexpected(Exception exception, string route);
 }

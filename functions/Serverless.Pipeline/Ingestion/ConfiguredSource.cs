@@ -1,4 +1,3 @@
-using System.Text;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Events;
 
@@ -23,25 +22,32 @@ public sealed class ConfiguredSource
 
         Name = name;
         Options = options;
-        Keys = options.Secrets.Select(secret => Decode(name, options.Signature, secret)).ToList();
+        MediaTypes = EventMapper.MediaTypesFor(options.Format)
+            ?? throw Misconfigured(name, nameof(SourceOptions.Format), $"unknown format '{options.Format}'; use one of: {string.Join(", ", Enum.GetNames<SourceFormat>())}.");
+        Verifier = ChooseVerifier(name, options);
         EventSource = options.EventSource ?? "webhook://" + name;
     }
 
     public string Name { get; }
     public SourceOptions Options { get; }
-    public IReadOnlyList<byte[]> Keys { get; }
+
+    /// <summary>The signature check of the source's scheme, with its secrets decoded.</summary>
+    public SourceVerifier Verifier { get; }
+
+    /// <summary>The media types the source's format accepts.</summary>
+    public IReadOnlyList<string> MediaTypes { get; }
+
     public string EventSource { get; }
 
-    private static byte[] Decode(string name, SignatureScheme scheme, string secret)
+    private static SourceVerifier ChooseVerifier(string name, SourceOptions options)
     {
-        if (scheme == SignatureScheme.HmacSha256)
-        {
-            return Encoding.UTF8.GetBytes(secret);
-        }
-
         try
         {
-            return StandardWebhooksVerifier.DecodeSecret(secret);
+            return SourceVerifier.For(options);
+        }
+        catch (NotSupportedException ex)
+        {
+            throw Misconfigured(name, nameof(SourceOptions.Signature), ex.Message);
         }
         catch (FormatException)
         {
@@ -51,4 +57,7 @@ public sealed class ConfiguredSource
 
     private static MisconfigurationException Misconfigured(string name, string problem) =>
         new([$"{PipelineOptions.SectionName}:Sources:{name}"], $"Source '{name}': {problem}") { IsMissing = false };
+
+    private static MisconfigurationException Misconfigured(string name, string setting, string problem) =>
+        new([$"{PipelineOptions.SectionName}:Sources:{name}:{setting}"], $"Source '{name}': {problem}") { IsMissing = false };
 }

@@ -10,6 +10,7 @@ using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Normalization;
+using Serverless.Pipeline.Problems;
 using Serverless.Pipeline.Telemetry;
 
 namespace Serverless.Pipeline.Ingestion;
@@ -33,12 +34,13 @@ public sealed class EventMapper
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
     private readonly JsonEventFormatter _formatter = new(new JsonSerializerOptions(), DocumentOptions);
 
-    /// <summary>The media types a source of this format accepts.</summary>
-    public static IReadOnlyList<string> MediaTypesFor(SourceFormat format) => format switch
+    /// <summary>The media types a source of this format accepts; null for a format this version does not know.</summary>
+    public static IReadOnlyList<string>? MediaTypesFor(SourceFormat format) => format switch
     {
         SourceFormat.Json => [JsonMediaType],
         SourceFormat.Form => [FormMediaType],
-        _ => [CloudEventMediaType, CloudEventBatchMediaType],
+        SourceFormat.CloudEvents => [CloudEventMediaType, CloudEventBatchMediaType],
+        _ => null,
     };
 
     public MappingResult Map(ConfiguredSource source, string mediaType, ReadOnlyMemory<byte> body, DateTimeOffset receivedAt)
@@ -57,7 +59,8 @@ public sealed class EventMapper
             JsonMediaType => MapObject(source, ParseObject(body, out var problem), problem, receivedAt),
             FormMediaType => MapObject(source, ParseForm(body, out var problem), problem, receivedAt),
             CloudEventMediaType => MapCloudEvents(source, body, batch: false, receivedAt),
-            _ => MapCloudEvents(source, body, batch: true, receivedAt),
+            CloudEventBatchMediaType => MapCloudEvents(source, body, batch: true, receivedAt),
+            _ => throw new ArgumentException($"Media type '{mediaType}' is not one a source accepts (see {nameof(MediaTypesFor)}).", nameof(mediaType)),
         };
     }
 

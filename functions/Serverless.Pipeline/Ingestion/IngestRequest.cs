@@ -1,3 +1,5 @@
+using Serverless.Pipeline.Problems;
+
 namespace Serverless.Pipeline.Ingestion;
 
 /// <summary>A webhook request as any host hands it over: headers by case-insensitive name, and the body as read.</summary>

@@ -1,3 +1,5 @@
+using Serverless.Pipeline.Problems;
+
 namespace Serverless.Pipeline.Ingestion;
 
 /// <summary>An accepted event, as a structured-mode CloudEvent, with the partition key that keeps a customer's events in order.</summary>

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Serverless.Pipeline.Telemetry;
+using Serverless.Pipeline.Problems;
 
 namespace Serverless.Pipeline.Ingestion;
 
@@ -48,7 +48,7 @@ public sealed partial class WebhookIngestor
             return IngestResponse.From(Problem.Of(413, "body-too-large", "Body too large", $"A request body may be at most {IngestionLimits.MaxBodyBytes} bytes."));
         }
 
-        var signature = Verify(source, request);
+        var signature = source.Verifier.Verify(request, _time.GetUtcNow());
         if (signature.Status != SignatureStatus.Valid)
         {
             LogSignatureRefused(source.Name, signature.Status);
@@ -56,7 +56,7 @@ public sealed partial class WebhookIngestor
         }
 
         var mediaType = MediaType(request.ContentType, out var charsetOk);
-        var accepted = EventMapper.MediaTypesFor(source.Options.Format);
+        var accepted = source.MediaTypes;
         if (mediaType is null || !accepted.Contains(mediaType) || !charsetOk)
         {
             return IngestResponse.From(Problem.Of(415, "unsupported-media-type", "Unsupported content type",
@@ -121,13 +121,6 @@ public sealed partial class WebhookIngestor
         return new IngestResponse(202, new IngestAccepted(mapped.Events.Select(e => e.Id).ToList(), mapped.Errors, Replayed: false), "application/json");
     }
 
-    private SignatureCheck Verify(ConfiguredSource source, IngestRequest request) => source.Options.Signature switch
-    {
-        SignatureScheme.StandardWebhooks => StandardWebhooksVerifier.Verify(source.Keys, request.Headers, request.Body.Span, _time.GetUtcNow(), source.Options.TimestampTolerance),
-        _ => HmacSha256Verifier.Verify(source.Keys, request.Headers.GetValueOrDefault(source.Options.SignatureHeader),
-            source.Options.DeliveryIdHeader is { } header ? request.Headers.GetValueOrDefault(header) : null, request.Body.Span),
-    };
-
     private static string? MediaType(string? contentType, out bool charsetOk)
     {
         charsetOk = true;
@@ -150,12 +143,12 @@ public sealed partial class WebhookIngestor
         return parts[0].Trim().ToLowerInvariant();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a webhook from source {Source}: signature {Status}")]
+    [LoggerMessage(EventId = 3701, Level = LogLevel.Warning, Message = "Refused a webhook from source {Source}: signature {Status}")]
     private partial void LogSignatureRefused(string source, SignatureStatus status);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Accepted a delivery from source {Source} but could not record it for replay protection")]
+    [LoggerMessage(EventId = 3702, Level = LogLevel.Warning, Message = "Accepted a delivery from source {Source} but could not record it for replay protection")]
     private partial void LogDeliveryNotRecorded(Exception exception, string source);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed delivery from source {Source} answered without ingesting")]
+    [LoggerMessage(EventId = 3703, Level = LogLevel.Information, Message = "Replayed delivery from source {Source} answered without ingesting")]
     private partial void LogReplay(string source);
 }

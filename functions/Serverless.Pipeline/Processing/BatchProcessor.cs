@@ -1,9 +1,12 @@
 using Microsoft.Extensions.Logging;
+using Serverless.Pipeline.Archive;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Dedupe;
 using Serverless.Pipeline.Events;
-using Serverless.Pipeline.Privacy.Suppression;
+using Serverless.Pipeline.Keys;
+using Serverless.Pipeline.Preparation;
 using Serverless.Pipeline.Storage;
+using Serverless.Pipeline.Suppression;
 using Serverless.Pipeline.Telemetry;
 using Serverless.Pipeline.Views;
 
@@ -23,14 +26,14 @@ public sealed partial class BatchProcessor
     private readonly DailyCounters _counters;
     private readonly IdentityIndex _identities;
     private readonly SuppressionList _suppressions;
-    private readonly Privacy.Pseudonymizer _pseudonymizer;
+    private readonly Keys.Pseudonymizer _pseudonymizer;
     private readonly PipelineOptions _options;
     private readonly PoisonIsolation _isolation;
     private readonly Enrichment.ReferenceTables _references;
     private readonly TimeProvider _time;
     private readonly ILogger<BatchProcessor> _logger;
 
-    public BatchProcessor(EventPreparer preparer, PipelineStorage storage, Privacy.Pseudonymizer pseudonymizer, SuppressionList suppressions,
+    public BatchProcessor(EventPreparer preparer, PipelineStorage storage, Keys.Pseudonymizer pseudonymizer, SuppressionList suppressions,
         PipelineOptions options, TimeProvider time, ILogger<BatchProcessor> logger)
     {
         ArgumentNullException.ThrowIfNull(storage);
@@ -346,15 +349,15 @@ public sealed partial class BatchProcessor
     // Events rejected before their tenant was known are kept under a name no tenant can have.
     private static string TenantOf(RejectedEvent rejected) => rejected.Event?.Tenant ?? "_unknown";
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Processed batch of partition {PartitionId} [{FirstSequence}..{LastSequence}]: {Received} received, {Stored} stored, {Quarantined} quarantined, {Duplicates} duplicates, {Suppressed} suppressed")]
+    [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Processed batch of partition {PartitionId} [{FirstSequence}..{LastSequence}]: {Received} received, {Stored} stored, {Quarantined} quarantined, {Duplicates} duplicates, {Suppressed} suppressed")]
     private partial void LogBatch(string partitionId, long firstSequence, long lastSequence, int received, int stored, int quarantined, int duplicates, int suppressed);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Failure} (the event at partition {PartitionId} sequence {Sequence}); it goes to quarantine")]
+    [LoggerMessage(EventId = 4302, Level = LogLevel.Error, Message = "{Failure} (the event at partition {PartitionId} sequence {Sequence}); it goes to quarantine")]
     private partial void LogPreparationFailed(string failure, string partitionId, long sequence);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Poison event of tenant {Tenant} at partition {PartitionId} sequence {Sequence}: its views could not be written; it goes to quarantine")]
+    [LoggerMessage(EventId = 4303, Level = LogLevel.Error, Message = "Poison event of tenant {Tenant} at partition {PartitionId} sequence {Sequence}: its views could not be written; it goes to quarantine")]
     private partial void LogPoison(string tenant, string partitionId, long sequence);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Quarantined {Count} events of tenant {Tenant} in {Blob}")]
+    [LoggerMessage(EventId = 4304, Level = LogLevel.Warning, Message = "Quarantined {Count} events of tenant {Tenant} in {Blob}")]
     private partial void LogQuarantined(string tenant, int count, string blob);
 }

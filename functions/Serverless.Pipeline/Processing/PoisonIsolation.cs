@@ -1,6 +1,7 @@
 using Azure;
 using Microsoft.Extensions.Logging;
 using Serverless.Pipeline.Events;
+using Serverless.Pipeline.Preparation;
 using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Views;
 
@@ -92,6 +93,6 @@ internal sealed partial class PoisonIsolation
         _ => exception.GetType().Name,
     };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing the views of a customer's {Count} events failed on attempt {Attempt}: {Failure}")]
+    [LoggerMessage(EventId = 4305, Level = LogLevel.Warning, Message = "Writing the views of a customer's {Count} events failed on attempt {Attempt}: {Failure}")]
     private partial void LogAttemptFailed(int count, int attempt, string failure);
 }

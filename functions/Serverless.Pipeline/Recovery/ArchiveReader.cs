@@ -1,5 +1,6 @@
 using Azure;
-using Serverless.Pipeline.Privacy;
+using Serverless.Pipeline.Archive;
+using Serverless.Pipeline.Keys;
 using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Validation;
 

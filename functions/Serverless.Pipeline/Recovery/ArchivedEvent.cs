@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serverless.Pipeline.Events;
-using Serverless.Pipeline.Normalization;
-using Serverless.Pipeline.Privacy;
-using Serverless.Pipeline.Processing;
+using Serverless.Pipeline.Keys;
+using Serverless.Pipeline.Preparation;
 using Serverless.Pipeline.Validation;
 
 namespace Serverless.Pipeline.Recovery;
@@ -32,7 +31,7 @@ public sealed record ArchivedEvent(PreparedEvent Prepared, string Blob)
         return byPartition != 0 ? byPartition : a.Position.SequenceNumber.CompareTo(b.Position.SequenceNumber);
     });
 
-    /// <summary>Reads one raw archive line (see <see cref="Storage.RawArchive"/>).</summary>
+    /// <summary>Reads one raw archive line (see <see cref="Archive.RawArchive"/>).</summary>
     public static ArchivedEvent Read(JsonElement line, string blob, SchemaRegistry schemas, Pseudonymizer pseudonymizer)
     {
         ArgumentNullException.ThrowIfNull(schemas);

@@ -1,7 +1,8 @@
 using Azure.Data.Tables;
+using Serverless.Pipeline.Archive;
 using Serverless.Pipeline.Events;
-using Serverless.Pipeline.Privacy;
-using Serverless.Pipeline.Processing;
+using Serverless.Pipeline.Keys;
+using Serverless.Pipeline.Preparation;
 using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Views;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
+using Serverless.Pipeline.Archive;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Processing;
 using Serverless.Pipeline.Storage;
@@ -19,10 +20,10 @@ public sealed record ReplayResult(int Examined, int Stored, int Duplicates, int 
 public sealed class QuarantineReplay
 {
     public const string ReplayPartition = "replay";
-    private readonly PipelineServices _pipeline;
+    private readonly IRecoveryPipeline _pipeline;
     private readonly TimeProvider _time;
 
-    public QuarantineReplay(PipelineServices pipeline, TimeProvider time)
+    public QuarantineReplay(IRecoveryPipeline pipeline, TimeProvider time)
     {
         _pipeline = pipeline;
         _time = time;

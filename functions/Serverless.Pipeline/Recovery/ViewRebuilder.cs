@@ -3,7 +3,6 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Serverless.Pipeline.Events;
-using Serverless.Pipeline.Processing;
 using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Views;
 
@@ -28,14 +27,13 @@ namespace Serverless.Pipeline.Recovery;
 /// </summary>
 public sealed partial class ViewRebuilder
 {
-    private const int MaxTransaction = 100;
     private const int Prefetch = 8;
-    private readonly PipelineServices _pipeline;
+    private readonly IRecoveryPipeline _pipeline;
     private readonly TimeProvider _time;
     private readonly ILogger<ViewRebuilder> _logger;
     private readonly int _blobCache;
 
-    public ViewRebuilder(PipelineServices pipeline, TimeProvider time, ILogger<ViewRebuilder> logger, int blobCache = 256)
+    public ViewRebuilder(IRecoveryPipeline pipeline, TimeProvider time, ILogger<ViewRebuilder> logger, int blobCache = 256)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         _pipeline = pipeline;
@@ -125,7 +123,7 @@ public sealed partial class ViewRebuilder
         }
 
         var entities = history.Entities(_pipeline.Pseudonymizer, _pipeline.Options.RecentActivityLimit);
-        foreach (var chunk in entities.Chunk(MaxTransaction))
+        foreach (var chunk in entities.Chunk(TableTransactions.MaxActions))
         {
             await Storage.Customers.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken).ConfigureAwait(false);
         }
@@ -179,7 +177,7 @@ public sealed partial class ViewRebuilder
         {
             var partitionKey = DailyCounters.PartitionKey(run.Request.Tenant, day);
             var rows = run.CounterRows.Values.Where(r => r.PartitionKey == partitionKey).ToList();
-            foreach (var chunk in rows.Chunk(MaxTransaction))
+            foreach (var chunk in rows.Chunk(TableTransactions.MaxActions))
             {
                 await Storage.Counters.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken).ConfigureAwait(false);
             }
@@ -217,10 +215,10 @@ public sealed partial class ViewRebuilder
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rebuilding the views of tenant {Tenant} from the archive of {From:o} to {To:o}")]
+    [LoggerMessage(EventId = 4401, Level = LogLevel.Information, Message = "Rebuilding the views of tenant {Tenant} from the archive of {From:o} to {To:o}")]
     private partial void LogStarted(string tenant, DateTimeOffset from, DateTimeOffset to);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rebuilt the views of tenant {Tenant}: {BlobsRead} blobs read, {Events} events, {Quarantined} quarantined, {Customers} customers, {CounterRows} counter rows, {StaleDeleted} stale entities deleted")]
+    [LoggerMessage(EventId = 4402, Level = LogLevel.Information, Message = "Rebuilt the views of tenant {Tenant}: {BlobsRead} blobs read, {Events} events, {Quarantined} quarantined, {Customers} customers, {CounterRows} counter rows, {StaleDeleted} stale entities deleted")]
     private partial void LogFinished(string tenant, int blobsRead, long events, long quarantined, int customers, int counterRows, int staleDeleted);
 
     /// <summary>The state of one rebuild.</summary>

@@ -32,7 +32,7 @@ public enum ContactField
 /// <param name="IsPii">Whether <c>x-pii</c> marks the value as personal data.</param>
 /// <param name="Contact">The <c>x-contact</c> profile field.</param>
 /// <param name="Enrich">The <c>x-enrich</c> rule, if any.</param>
-public sealed record FieldRule(IReadOnlyList<string> Path, NormalizeAs Normalize, bool IsPii, ContactField Contact, Enrichment.EnrichmentRule? Enrich = null)
+public sealed record FieldRule(IReadOnlyList<string> Path, NormalizeAs Normalize, bool IsPii, ContactField Contact, Validation.EnrichmentRule? Enrich = null)
 {
     /// <summary>The path as the <c>enrichments</c> object names fields: dot-separated, <c>*</c> for array items.</summary>
     public string DottedPath { get; } = string.Join('.', Path);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Serverless.Pipeline.Enrichment;
 
 namespace Serverless.Pipeline.Validation;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Azure.Data.Tables;
 using Serverless.Pipeline.Normalization;
-using Serverless.Pipeline.Processing;
+using Serverless.Pipeline.Preparation;
 using Serverless.Pipeline.Storage;
 
 namespace Serverless.Pipeline.Views;

@@ -19,7 +19,6 @@ public sealed class CustomerPartition
     /// <summary>The prefix of a customer's recent-activity rows; their keys make a partition read return the newest first.</summary>
     public const string ActivityRowPrefix = ActivityRows.Prefix;
 
-    private const int MaxTransaction = 100;
     private readonly TableClient _table;
 
     public CustomerPartition(TableClient table, string tenant, string subject)
@@ -78,7 +77,7 @@ public sealed class CustomerPartition
     public async Task DeleteRowsAsync(IReadOnlyList<string> rowKeys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rowKeys);
-        foreach (var chunk in rowKeys.Chunk(MaxTransaction))
+        foreach (var chunk in rowKeys.Chunk(TableTransactions.MaxActions))
         {
             await _table.SubmitTransactionAsync(chunk.Select(key => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(PartitionKey, key), ETag.All)),
                 cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using Serverless.Pipeline.Privacy;
+using Serverless.Pipeline.Keys;
 using Serverless.Pipeline.Validation;
 
 namespace Serverless.Pipeline.Views;

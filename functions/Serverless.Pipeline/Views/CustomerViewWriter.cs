@@ -1,6 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
-using Serverless.Pipeline.Privacy;
+using Serverless.Pipeline.Keys;
 using Serverless.Pipeline.Storage;
 
 namespace Serverless.Pipeline.Views;
@@ -12,7 +12,6 @@ namespace Serverless.Pipeline.Views;
 /// </summary>
 public sealed class CustomerViewWriter
 {
-    private const int MaxTransaction = 100;
     private const int MaxAttempts = 8;
     private readonly TableClient _table;
     private readonly Pseudonymizer _pseudonymizer;
@@ -51,7 +50,7 @@ public sealed class CustomerViewWriter
             var actions = new List<TableTransactionAction> { profileAction };
             actions.AddRange(indexRows);
             actions.AddRange(upserts);
-            var fitsInOne = !deletesApart && actions.Count + deletes.Count <= MaxTransaction;
+            var fitsInOne = !deletesApart && actions.Count + deletes.Count <= TableTransactions.MaxActions;
             if (fitsInOne)
             {
                 actions.AddRange(deletes.Select(rowKey => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partitionKey, rowKey), ETag.All)));
@@ -59,7 +58,7 @@ public sealed class CustomerViewWriter
 
             try
             {
-                await _table.SubmitTransactionAsync(actions.Take(MaxTransaction), cancellationToken).ConfigureAwait(false);
+                await _table.SubmitTransactionAsync(actions.Take(TableTransactions.MaxActions), cancellationToken).ConfigureAwait(false);
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
@@ -71,9 +70,9 @@ public sealed class CustomerViewWriter
                 continue;
             }
 
-            if (actions.Count > MaxTransaction || deletes.Count > 0 && !fitsInOne)
+            if (actions.Count > TableTransactions.MaxActions || deletes.Count > 0 && !fitsInOne)
             {
-                await SubmitInChunksAsync(actions.Skip(MaxTransaction).ToList(), cancellationToken).ConfigureAwait(false);
+                await SubmitInChunksAsync(actions.Skip(TableTransactions.MaxActions).ToList(), cancellationToken).ConfigureAwait(false);
                 await DeleteEachAsync(partitionKey, deletes, cancellationToken).ConfigureAwait(false);
             }
 
@@ -102,7 +101,7 @@ public sealed class CustomerViewWriter
 
     private async Task SubmitInChunksAsync(List<TableTransactionAction> actions, CancellationToken cancellationToken)
     {
-        foreach (var chunk in actions.Chunk(MaxTransaction))
+        foreach (var chunk in actions.Chunk(TableTransactions.MaxActions))
         {
             await _table.SubmitTransactionAsync(chunk, cancellationToken).ConfigureAwait(false);
         }

@@ -13,7 +13,6 @@ namespace Serverless.Pipeline.Views;
 public sealed class DailyCounters
 {
     public const string QuarantinePrefix = "quarantine:";
-    private const int MaxTransaction = 100;
     private const int MaxAttempts = 8;
     private readonly TableClient _table;
 
@@ -77,7 +76,7 @@ public sealed class DailyCounters
 
     private async Task AddToPartitionAsync(string partitionKey, List<CounterIncrement> increments, CancellationToken cancellationToken)
     {
-        foreach (var chunk in increments.GroupBy(RowKey, StringComparer.Ordinal).Chunk(MaxTransaction))
+        foreach (var chunk in increments.GroupBy(RowKey, StringComparer.Ordinal).Chunk(TableTransactions.MaxActions))
         {
             for (var attempt = 1; ; attempt++)
             {

@@ -1,7 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
-using Serverless.Pipeline.Privacy;
-using Serverless.Pipeline.Privacy.Suppression;
+using Serverless.Pipeline.Keys;
 using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Validation;
 

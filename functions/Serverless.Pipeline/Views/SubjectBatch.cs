@@ -1,4 +1,4 @@
-using Serverless.Pipeline.Processing;
+using Serverless.Pipeline.Preparation;
 
 namespace Serverless.Pipeline.Views;
 

@@ -46,7 +46,7 @@ public sealed partial class PublishedAppTests(PublishedAppFixture app)
     // What the deployed extensions read from host.json (Event Hubs worker extension 6.x with its host extension
     // Microsoft.Azure.WebJobs.Extensions.EventHubs 6.x, Durable Functions 2.x/3.x on Azure Storage, HTTP), from their
     // host.json reference documentation. A key outside these is ignored by the host: a setting that silently does nothing.
-    private static readonly Dictionary<string, string[]> _extensionSettings = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string[]> ExtensionSettings = new(StringComparer.Ordinal)
     {
         ["http"] = ["routePrefix", "maxOutstandingRequests", "maxConcurrentRequests", "dynamicThrottlesEnabled", "hsts", "customHeaders"],
         ["eventHubs"] =
@@ -71,7 +71,7 @@ public sealed partial class PublishedAppTests(PublishedAppFixture app)
         ],
     };
 
-    private static readonly string[] _hostSettings =
+    private static readonly string[] HostSettings =
         ["version", "functionTimeout", "telemetryMode", "logging", "extensions", "concurrency", "healthMonitor", "singleton", "retry", "aggregator"];
 
     [Fact]
@@ -178,7 +178,7 @@ public sealed partial class PublishedAppTests(PublishedAppFixture app)
     [Fact]
     public void HostJson_TopLevelSettings_AreOnesTheHostReads()
     {
-        Assert.All(app.Host.Select(p => p.Key), key => Assert.Contains(key, _hostSettings));
+        Assert.All(app.Host.Select(p => p.Key), key => Assert.Contains(key, HostSettings));
         Assert.Equal("2.0", app.Host["version"]!.GetValue<string>());
     }
 
@@ -187,10 +187,10 @@ public sealed partial class PublishedAppTests(PublishedAppFixture app)
     {
         var extensions = app.Host["extensions"]!.AsObject();
 
-        Assert.All(extensions.Select(p => p.Key), name => Assert.Contains(name, _extensionSettings.Keys));
+        Assert.All(extensions.Select(p => p.Key), name => Assert.Contains(name, ExtensionSettings.Keys));
         foreach (var (name, section) in extensions)
         {
-            Assert.All(LeafPaths(section!.AsObject(), prefix: string.Empty), path => Assert.Contains(path, _extensionSettings[name]));
+            Assert.All(LeafPaths(section!.AsObject(), prefix: string.Empty), path => Assert.Contains(path, ExtensionSettings[name]));
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
+using Serverless.Pipeline.Archive;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Processing;
 using Serverless.Pipeline.Storage;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
-using Serverless.Pipeline.Privacy.Suppression;
+using Serverless.Pipeline.Keys;
 using Serverless.Pipeline.Telemetry;
 using Serverless.Pipeline.Tests.Support;
 using static Serverless.Pipeline.Telemetry.PipelineTelemetry;

@@ -1,4 +1,5 @@
-using Serverless.Pipeline.Privacy.Suppression;
+using Serverless.Pipeline.Keys;
+using Serverless.Pipeline.Suppression;
 using Serverless.Pipeline.Tests.Support;
 
 namespace Serverless.Pipeline.Tests.Integration;

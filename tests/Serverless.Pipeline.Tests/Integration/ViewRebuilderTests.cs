@@ -224,8 +224,8 @@ public sealed class ViewRebuilderTests(AzuriteFixture azurite)
 
         Assert.Equal(live, await ViewSnapshot.TakeAsync(storage, TestEvents.Tenant));
         var identities = new IdentityIndex(storage.Identities, harness.Services.Pseudonymizer);
-        var byEmail = Privacy.Suppression.SubjectKeys.For(harness.Services.Pseudonymizer, TestEvents.Tenant, null, "quinn@example.com", null);
-        var byPhone = Privacy.Suppression.SubjectKeys.For(harness.Services.Pseudonymizer, TestEvents.Tenant, null, null, "+16175550142");
+        var byEmail = Keys.SubjectKeys.For(harness.Services.Pseudonymizer, TestEvents.Tenant, null, "quinn@example.com", null);
+        var byPhone = Keys.SubjectKeys.For(harness.Services.Pseudonymizer, TestEvents.Tenant, null, null, "+16175550142");
         Assert.Equal(["lead/Q-1"], await identities.FindSubjectsAsync(TestEvents.Tenant, byEmail, CancellationToken.None));
         Assert.Equal(["lead/Q-1"], await identities.FindSubjectsAsync(TestEvents.Tenant, byPhone, CancellationToken.None));
     }

@@ -1,6 +1,6 @@
 using Serverless.Pipeline.Configuration;
-using Serverless.Pipeline.Privacy;
-using Serverless.Pipeline.Processing;
+using Serverless.Pipeline.Keys;
+using Serverless.Pipeline.Preparation;
 using Serverless.Pipeline.Validation;
 
 namespace Serverless.Pipeline.Tests.Support;

@@ -7,7 +7,7 @@ namespace Serverless.Pipeline.Tests.Unit;
 
 public sealed class EventPreparerTests
 {
-    private static Processing.Preparation Prepare(byte[] body) =>
+    private static Preparation.PreparationOutcome Prepare(byte[] body) =>
         TestPipeline.Preparer().Prepare(new IncomingEvent(body, new StreamPosition("0", 1), TestEvents.Enqueued));
 
     [Fact]

@@ -2,6 +2,7 @@ using Azure;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Http;
 using Serverless.Pipeline.Ingestion;
+using Serverless.Pipeline.Problems;
 
 namespace Serverless.Pipeline.Tests.Unit;
 

@@ -1,4 +1,4 @@
-using Serverless.Pipeline.Privacy;
+using Serverless.Pipeline.Keys;
 using Serverless.Pipeline.Tests.Support;
 
 namespace Serverless.Pipeline.Tests.Unit;

@@ -64,7 +64,7 @@ public sealed class PrivacyApi
         var (identifiers, errors) = Validate(kind, parsed);
         if (errors.Count > 0)
         {
-            return ApiResponse.Of(new Ingestion.Problem
+            return ApiResponse.Of(new Problems.Problem
             {
                 Type = "urn:serverless-pipeline:problem:invalid-request",
                 Title = "Invalid request",

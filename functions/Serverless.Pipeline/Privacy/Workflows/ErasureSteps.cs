@@ -4,7 +4,6 @@ using Serverless.Pipeline.Dedupe;
 using Serverless.Pipeline.Privacy.Audit;
 using Serverless.Pipeline.Privacy.Erasure;
 using Serverless.Pipeline.Privacy.Requests;
-using Serverless.Pipeline.Processing;
 using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Views;
 
@@ -16,7 +15,7 @@ namespace Serverless.Pipeline.Privacy.Workflows;
 /// </summary>
 public sealed class ErasureSteps
 {
-    private readonly PipelineServices _pipeline;
+    private readonly IPrivacyPipeline _pipeline;
     private readonly StepJournal _journal;
     private readonly AuditLog _audit;
     private readonly IdentityIndex _identities;
@@ -160,13 +159,18 @@ public sealed class ErasureSteps
     /// between the two leaves the row, and the rewrite, run again, finds nothing more to remove. The raw lines' event
     /// ids leave the dedupe ledger before the lines leave the blob, while they can still be read.
     /// </summary>
-    public async Task<StepResult> PurgeAsync(WorkflowInput input, string container, CancellationToken cancellationToken)
+    public Task<StepResult> PurgeRawAsync(WorkflowInput input, CancellationToken cancellationToken) =>
+        PurgeAsync(input, Storage.Names.RawContainer, ErasureStepNames.PurgeRaw, forgetEventIds: true, cancellationToken);
+
+    /// <summary>As <see cref="PurgeRawAsync"/>, in the quarantine, whose events never reached the dedupe ledger.</summary>
+    public Task<StepResult> PurgeQuarantineAsync(WorkflowInput input, CancellationToken cancellationToken) =>
+        PurgeAsync(input, Storage.Names.QuarantineContainer, ErasureStepNames.PurgeQuarantine, forgetEventIds: false, cancellationToken);
+
+    private async Task<StepResult> PurgeAsync(WorkflowInput input, string container, string step, bool forgetEventIds, CancellationToken cancellationToken)
     {
         var request = await _journal.LoadAsync(input, cancellationToken).ConfigureAwait(false);
         var matcher = ErasureMatch.For(request, _pipeline.Options);
         var blobs = Storage.Blobs.GetBlobContainerClient(container);
-        var isRaw = container == Storage.Names.RawContainer;
-        var step = isRaw ? ErasureStepNames.PurgeRaw : ErasureStepNames.PurgeQuarantine;
         foreach (var subject in request.Subjects ?? [])
         {
             var partition = new CustomerPartition(Storage.Customers, request.Tenant, subject);
@@ -184,7 +188,7 @@ public sealed class ErasureSteps
                 var rewritten = false;
                 await GzipJsonLines.RemoveLinesAsync(blobs.GetBlobClient(blob.Name), matcher.IsAbout, async (lines, ct) =>
                 {
-                    var ids = isRaw ? EventIdsOf(lines) : [];
+                    var ids = forgetEventIds ? EventIdsOf(lines) : [];
                     await _journal.CountOnceAsync(input, step, unit, PurgeCounts(1, lines.Count, ids.Count, 1), ct, Touch).ConfigureAwait(false);
                     foreach (var id in ids)
                     {

@@ -11,14 +11,14 @@ public static class ExportShape
 {
     // Bookkeeping columns of the view rows: stream watermarks (wm_*), per-type counters (n_*, lossy names: the export
     // counts by the events' own types instead), and what only the store needs.
-    private static readonly string[] _internalPrefixes = ["wm_", "n_", "odata."];
-    private static readonly HashSet<string> _internalNames = new(StringComparer.Ordinal)
+    private static readonly string[] InternalPrefixes = ["wm_", "n_", "odata."];
+    private static readonly HashSet<string> InternalNames = new(StringComparer.Ordinal)
     {
         "PartitionKey", "RowKey", "Timestamp", "ActivityKeys", "RawBlob", "TimeText",
     };
 
     // Columns that hold JSON text: exported as the JSON they hold.
-    private static readonly HashSet<string> _jsonColumns = new(StringComparer.Ordinal) { "Data", "Enrichments" };
+    private static readonly HashSet<string> JsonColumns = new(StringComparer.Ordinal) { "Data", "Enrichments" };
 
     public static JsonObject? Profile(JsonObject? row, JsonArray events)
     {
@@ -50,12 +50,12 @@ public static class ExportShape
         var shaped = new JsonObject();
         foreach (var (name, value) in row)
         {
-            if (_internalNames.Contains(name) || _internalPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
+            if (InternalNames.Contains(name) || InternalPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
             {
                 continue;
             }
 
-            shaped[CamelCase(name)] = _jsonColumns.Contains(name) && value is JsonValue text && text.TryGetValue<string>(out var json)
+            shaped[CamelCase(name)] = JsonColumns.Contains(name) && value is JsonValue text && text.TryGetValue<string>(out var json)
                 ? ParseOrKeep(json)
                 : value?.DeepClone();
         }

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Azure.Storage.Blobs.Models;
 using Serverless.Pipeline.Privacy.Audit;
 using Serverless.Pipeline.Privacy.Requests;
-using Serverless.Pipeline.Processing;
 using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Views;
 
@@ -11,7 +10,7 @@ namespace Serverless.Pipeline.Privacy.Workflows;
 /// <summary>The step of the subject access export: gather everything about the person into one document.</summary>
 public sealed class ExportSteps
 {
-    private readonly PipelineServices _pipeline;
+    private readonly IPrivacyPipeline _pipeline;
     private readonly StepJournal _journal;
     private readonly AuditLog _audit;
     private readonly IdentityIndex _identities;

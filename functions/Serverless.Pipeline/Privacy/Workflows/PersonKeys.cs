@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using Serverless.Pipeline.Keys;
 using Serverless.Pipeline.Privacy.Requests;
-using Serverless.Pipeline.Privacy.Suppression;
 
 namespace Serverless.Pipeline.Privacy.Workflows;
 

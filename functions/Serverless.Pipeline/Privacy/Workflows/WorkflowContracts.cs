@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Serverless.Pipeline.Privacy.Suppression;
+using Serverless.Pipeline.Keys;
 
 namespace Serverless.Pipeline.Privacy.Workflows;
 
@@ -38,29 +38,6 @@ public sealed record VerificationResult(
 public sealed record WorkflowOutcome(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("detail")] string? Detail);
-
-/// <summary>The names of the events and activities, shared by the workflow, the hosts and the API.</summary>
-public static class WorkflowNames
-{
-    public const string ErasureWorkflow = "ErasureWorkflow";
-    public const string ExportWorkflow = "ExportWorkflow";
-    public const string DecisionEvent = "decision";
-
-    public const string Register = "Privacy_Register";
-    public const string Suppress = "Privacy_Suppress";
-    public const string SetStatus = "Privacy_SetStatus";
-    public const string DeleteViews = "Privacy_DeleteViews";
-    public const string PurgeRaw = "Privacy_PurgeRaw";
-    public const string PurgeQuarantine = "Privacy_PurgeQuarantine";
-    public const string ShredKeys = "Privacy_ShredKeys";
-    public const string Verify = "Privacy_Verify";
-    public const string Complete = "Privacy_Complete";
-    public const string Close = "Privacy_Close";
-    public const string GatherExport = "Privacy_GatherExport";
-
-    public static readonly IReadOnlyList<string> ErasureActivities =
-        [Register, Suppress, SetStatus, DeleteViews, PurgeRaw, PurgeQuarantine, ShredKeys, Verify, Complete, Close];
-}
 
 /// <summary>Input of the status and close activities.</summary>
 public sealed record StatusChange(

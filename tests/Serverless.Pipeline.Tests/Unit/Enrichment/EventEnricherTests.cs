@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
+using Serverless.Pipeline.Archive;
 using Serverless.Pipeline.Events;
-using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Tests.Support;
 
 namespace Serverless.Pipeline.Tests.Unit.Enrichment;
 
 public sealed class EventEnricherTests
 {
-    private static Processing.PreparedEvent Prepare(byte[] body, Configuration.PipelineOptions? options = null) =>
+    private static Preparation.PreparedEvent Prepare(byte[] body, Configuration.PipelineOptions? options = null) =>
         TestPipeline.Preparer(options).Prepare(new IncomingEvent(body, new StreamPosition("0", 1), TestEvents.Enqueued)).Prepared!;
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class EventEnricherTests
         Assert.DoesNotContain("enrichments", RawLine(prepared), StringComparison.Ordinal);
     }
 
-    private static string RawLine(Processing.PreparedEvent prepared)
+    private static string RawLine(Preparation.PreparedEvent prepared)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Enrichment;
 
 namespace Serverless.Pipeline.Tests.Unit.Enrichment;

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using Serverless.Pipeline.Storage;
 
-namespace Serverless.Pipeline.Storage;
+namespace Serverless.Pipeline.Archive;
 
 /// <summary>Writes quarantine blobs (gzip JSON Lines of <see cref="QuarantineRecord"/>) and reads them back for replay.</summary>
 public static class QuarantineStore

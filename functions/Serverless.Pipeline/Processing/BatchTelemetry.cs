@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Serverless.Pipeline.Events;
-using Serverless.Pipeline.Processing;
+using Serverless.Pipeline.Telemetry;
 using Serverless.Pipeline.Views;
 using static Serverless.Pipeline.Telemetry.PipelineTelemetry;
 
-namespace Serverless.Pipeline.Telemetry;
+namespace Serverless.Pipeline.Processing;
 
 /// <summary>
 /// The trace and metrics of one processed batch: a consumer activity linked to the traces its events were ingested
@@ -124,7 +124,7 @@ internal sealed class BatchTelemetry : IDisposable
     /// Telemetry outlives an erasure (it stays in Application Insights for its retention), so it never carries a
     /// customer id: the join key finds the customer's rows for whoever holds the pseudonymization key.
     /// </summary>
-    public static void TagCustomers(Activity? step, IReadOnlyCollection<SubjectBatch> subjects, Privacy.Pseudonymizer pseudonymizer)
+    public static void TagCustomers(Activity? step, IReadOnlyCollection<SubjectBatch> subjects, Keys.Pseudonymizer pseudonymizer)
     {
         if (step is { IsAllDataRequested: true })
         {

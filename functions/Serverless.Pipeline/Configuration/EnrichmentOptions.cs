@@ -1,4 +1,4 @@
-namespace Serverless.Pipeline.Enrichment;
+namespace Serverless.Pipeline.Configuration;
 
 /// <summary>Settings of enrichment, bound from <c>Pipeline:Enrichment</c>.</summary>
 public sealed class EnrichmentOptions
@@ -19,11 +19,14 @@ public sealed class EnrichmentOptions
 /// <summary>Per-tenant enrichment settings, bound from <c>Pipeline:Tenants:{tenant}:Enrichment</c>.</summary>
 public sealed class TenantEnrichmentOptions
 {
+    public const int DefaultIPv4Prefix = 24;
+    public const int DefaultIPv6Prefix = 48;
+
     /// <summary>Bits of an IPv4 address kept (the rest zeroed) before it is stored.</summary>
-    public int IPv4Prefix { get; set; } = IpAnonymizer.DefaultIPv4Prefix;
+    public int IPv4Prefix { get; set; } = DefaultIPv4Prefix;
 
     /// <summary>Bits of an IPv6 address kept before it is stored.</summary>
-    public int IPv6Prefix { get; set; } = IpAnonymizer.DefaultIPv6Prefix;
+    public int IPv6Prefix { get; set; } = DefaultIPv6Prefix;
 
     /// <summary>The tenant's own hosts: a referrer on one of them (or a subdomain) is <c>internal</c>.</summary>
     public List<string> SiteHosts { get; init; } = [];

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Serverless.Pipeline.Normalization;
 using Serverless.Pipeline.Validation;
 
-namespace Serverless.Pipeline.Processing;
+namespace Serverless.Pipeline.Preparation;
 
 /// <summary>
 /// The emails and phones found in an event that failed a check, each in its canonical form (see

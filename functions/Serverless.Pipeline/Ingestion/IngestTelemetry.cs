@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using Serverless.Pipeline.Ingestion;
+using Serverless.Pipeline.Problems;
 using static Serverless.Pipeline.Telemetry.PipelineTelemetry;
 
-namespace Serverless.Pipeline.Telemetry;
+namespace Serverless.Pipeline.Ingestion;
 
 /// <summary>
 /// The trace and metrics of one webhook request: an "ingest" activity, current while the body is mapped so that every

@@ -1,6 +1,6 @@
 using Serverless.Pipeline.Validation;
 
-namespace Serverless.Pipeline.Privacy.Suppression;
+namespace Serverless.Pipeline.Keys;
 
 /// <summary>
 /// The join keys that identify a person without naming them: of the customer id (subject), the email and the phone.

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Serverless.Pipeline.Ingestion;
+namespace Serverless.Pipeline.Problems;
 
 /// <summary>An RFC 9457 problem details document.</summary>
 public sealed class Problem

@@ -4,10 +4,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serverless.Pipeline.Events;
-using Serverless.Pipeline.Normalization;
 using Serverless.Pipeline.Validation;
 
-namespace Serverless.Pipeline.Privacy;
+namespace Serverless.Pipeline.Keys;
 
 /// <summary>
 /// Replaces personal data with keyed HMAC-SHA256 join keys. The tenant is part of the MAC input, so one tenant's

@@ -2,15 +2,19 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 using Serverless.Pipeline.Configuration;
-using Serverless.Pipeline.Privacy;
-using Serverless.Pipeline.Privacy.Suppression;
+using Serverless.Pipeline.Keys;
+using Serverless.Pipeline.Preparation;
+using Serverless.Pipeline.Privacy.Workflows;
+using Serverless.Pipeline.Processing;
+using Serverless.Pipeline.Recovery;
 using Serverless.Pipeline.Storage;
+using Serverless.Pipeline.Suppression;
 using Serverless.Pipeline.Validation;
 
-namespace Serverless.Pipeline.Processing;
+namespace Serverless.Pipeline.Composition;
 
-/// <summary>The processing stage's parts, built once per host from options and storage clients.</summary>
-public sealed class PipelineServices
+/// <summary>The composition root: the pipeline's parts, built once per host from options and storage clients.</summary>
+public sealed class PipelineServices : IPrivacyPipeline, IRecoveryPipeline
 {
     private PipelineServices(PipelineOptions options, SchemaRegistry schemas, Pseudonymizer pseudonymizer, PipelineStorage storage,
         EventPreparer preparer, BatchProcessor processor, SuppressionList suppressions)

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Serverless.Pipeline.Normalization;
-using Serverless.Pipeline.Processing;
+using Serverless.Pipeline.Preparation;
 
-namespace Serverless.Pipeline.Storage;
+namespace Serverless.Pipeline.Archive;
 
 /// <summary>
 /// The raw archive: every stored event as a CloudEvents 1.0 JSON line (normalized data, the resolved schema version

@@ -3,11 +3,11 @@ using System.Text.Json.Nodes;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Enrichment;
 using Serverless.Pipeline.Events;
+using Serverless.Pipeline.Keys;
 using Serverless.Pipeline.Normalization;
-using Serverless.Pipeline.Privacy;
 using Serverless.Pipeline.Validation;
 
-namespace Serverless.Pipeline.Processing;
+namespace Serverless.Pipeline.Preparation;
 
 /// <summary>
 /// The CPU half of processing, with no I/O: parse the envelope, validate data against its schema, normalize, enrich,
@@ -34,7 +34,7 @@ public sealed class EventPreparer
     /// the event is rejected as <see cref="RejectionReason.ProcessingFailed"/> instead of failing its batch for ever.
     /// The exception's message is not kept, since it can quote the event's data.
     /// </summary>
-    public Preparation Prepare(IncomingEvent incoming)
+    public PreparationOutcome Prepare(IncomingEvent incoming)
     {
         ArgumentNullException.ThrowIfNull(incoming);
         try
@@ -48,12 +48,12 @@ public sealed class EventPreparer
         }
     }
 
-    private Preparation PrepareUnguarded(IncomingEvent incoming)
+    private PreparationOutcome PrepareUnguarded(IncomingEvent incoming)
     {
         var parsed = _parser.Parse(incoming.Body, incoming.EnqueuedTime);
         if (parsed.Event is not { } pipelineEvent)
         {
-            return Preparation.Reject(new RejectedEvent(incoming, parsed.Rejection!, null));
+            return PreparationOutcome.Reject(new RejectedEvent(incoming, parsed.Rejection!, null));
         }
 
         var resolution = _schemas.Resolve(pipelineEvent.Type, pipelineEvent.DataSchema);
@@ -77,7 +77,7 @@ public sealed class EventPreparer
 
         // Enrichment before pseudonymization: an IP address is anonymized in the data before any copy of it is made.
         var enrichments = _enricher.Enrich(pipelineEvent, schema);
-        return Preparation.Accept(new PreparedEvent(incoming, pipelineEvent, schema, fields.Contact, _pseudonymizer.Pseudonymize(pipelineEvent, schema))
+        return PreparationOutcome.Accept(new PreparedEvent(incoming, pipelineEvent, schema, fields.Contact, _pseudonymizer.Pseudonymize(pipelineEvent, schema))
         {
             Enrichments = enrichments,
         });
@@ -109,8 +109,8 @@ public sealed class EventPreparer
     }
 
     // A readable event that failed a check keeps its identifiers, so that suppression and the identity index see it.
-    private Preparation Reject(IncomingEvent incoming, Rejection rejection, PipelineEvent? pipelineEvent) =>
-        Preparation.Reject(new RejectedEvent(incoming, rejection, pipelineEvent)
+    private PreparationOutcome Reject(IncomingEvent incoming, Rejection rejection, PipelineEvent? pipelineEvent) =>
+        PreparationOutcome.Reject(new RejectedEvent(incoming, rejection, pipelineEvent)
         {
             Identifiers = pipelineEvent is null ? EventIdentifiers.None : EventIdentifiers.Read(pipelineEvent.Data, _options.RegionFor(pipelineEvent.Tenant)),
         });

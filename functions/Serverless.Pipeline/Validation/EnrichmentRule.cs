@@ -1,4 +1,6 @@
-namespace Serverless.Pipeline.Enrichment;
+using System.Text.RegularExpressions;
+
+namespace Serverless.Pipeline.Validation;
 
 /// <summary>What is derived from a field, from the schema's <c>x-enrich</c> keyword.</summary>
 public enum EnrichAs
@@ -13,7 +15,7 @@ public enum EnrichAs
 }
 
 /// <summary>One field's <c>x-enrich</c> declaration: a built-in enrichment, or <c>reference:{table}</c> for a tenant lookup table.</summary>
-public sealed record EnrichmentRule(EnrichAs Kind, string? Table)
+public sealed partial record EnrichmentRule(EnrichAs Kind, string? Table)
 {
     private const string ReferencePrefix = "reference:";
 
@@ -22,6 +24,9 @@ public sealed record EnrichmentRule(EnrichAs Kind, string? Table)
 
     /// <summary>The name written as <c>kind</c> in the stored <c>enrichments</c> object.</summary>
     public string KindName => Names.Of(Kind);
+
+    /// <summary>A reference table's name: lower-case letters, digits, '_' and '-', at most 63 characters.</summary>
+    public static bool IsValidTableName(string name) => TableName().IsMatch(name);
 
     public static bool TryParse(string? text, out EnrichmentRule? rule)
     {
@@ -34,7 +39,7 @@ public sealed record EnrichmentRule(EnrichAs Kind, string? Table)
         if (text.StartsWith(ReferencePrefix, StringComparison.OrdinalIgnoreCase))
         {
             var table = text[ReferencePrefix.Length..];
-            if (!ReferenceTables.IsValidTableName(table))
+            if (!IsValidTableName(table))
             {
                 return false;
             }
@@ -51,6 +56,9 @@ public sealed record EnrichmentRule(EnrichAs Kind, string? Table)
 
         return false;
     }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,62}$")]
+    private static partial Regex TableName();
 
     internal static class Names
     {

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Serverless.Pipeline.Normalization;
+namespace Serverless.Pipeline.Events;
 
 /// <summary>Finds the values a schema rule's path points at (with <c>*</c> for array items) in a JSON object.</summary>
 internal static class JsonPaths

@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
+using Serverless.Pipeline.Keys;
 using Serverless.Pipeline.Storage;
 
-namespace Serverless.Pipeline.Privacy.Suppression;
+namespace Serverless.Pipeline.Suppression;
 
 /// <summary>
 /// The people whose erasure was requested, per tenant, as join keys (partition tenant, row kind|key). Processing

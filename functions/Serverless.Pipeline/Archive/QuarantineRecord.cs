@@ -2,9 +2,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Serverless.Pipeline.Events;
-using Serverless.Pipeline.Processing;
+using Serverless.Pipeline.Preparation;
 
-namespace Serverless.Pipeline.Storage;
+namespace Serverless.Pipeline.Archive;
 
 /// <summary>
 /// One quarantined event: why (a typed reason and every violation), what could be read of it, where it was in the

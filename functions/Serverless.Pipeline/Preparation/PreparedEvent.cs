@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Validation;
 
-namespace Serverless.Pipeline.Processing;
+namespace Serverless.Pipeline.Preparation;
 
 /// <summary>An event that passed every check: normalized and enriched, with its contact fields and a pseudonymized copy of its data.</summary>
 public sealed record PreparedEvent(
@@ -24,8 +24,8 @@ public sealed record RejectedEvent(IncomingEvent Incoming, Rejection Rejection, 
 }
 
 /// <summary>What preparation made of one event: exactly one of the two is set.</summary>
-public readonly record struct Preparation(PreparedEvent? Prepared, RejectedEvent? Rejected)
+public readonly record struct PreparationOutcome(PreparedEvent? Prepared, RejectedEvent? Rejected)
 {
-    public static Preparation Accept(PreparedEvent prepared) => new(prepared, null);
-    public static Preparation Reject(RejectedEvent rejected) => new(null, rejected);
+    public static PreparationOutcome Accept(PreparedEvent prepared) => new(prepared, null);
+    public static PreparationOutcome Reject(RejectedEvent rejected) => new(null, rejected);
 }
