@@ -295,10 +295,10 @@ public sealed partial class DurableLog : IAsyncDisposable
 
     private static long FileLength(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stream log in {Directory}: {Count} accepted events not yet processed are delivered again")]
+    [LoggerMessage(EventId = 1111, Level = LogLevel.Information, Message = "Stream log in {Directory}: {Count} accepted events not yet processed are delivered again")]
     private partial void LogRecovered(string directory, int count);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not commit {Writes} writes to the stream log")]
+    [LoggerMessage(EventId = 1112, Level = LogLevel.Error, Message = "Could not commit {Writes} writes to the stream log")]
     private partial void LogCommitFailed(Exception exception, int writes);
 
     private abstract class LogWrite

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Ingestion;
 using Serverless.Pipeline.Processing;
+using Serverless.Pipeline.Resilience;
 
 namespace Serverless.Local.Streaming;
 
@@ -294,8 +295,8 @@ public sealed partial class PartitionedStream : IEventStream, IAsyncDisposable
 
     private async Task ProcessWithRetryAsync(int partition, List<IncomingEvent> batch)
     {
-        var delay = TimeSpan.FromMilliseconds(100);
-        while (true)
+        var backoff = new ExponentialBackoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
+        for (var failures = 1; ; failures++)
         {
             try
             {
@@ -305,19 +306,19 @@ public sealed partial class PartitionedStream : IEventStream, IAsyncDisposable
             catch (Exception ex) when (ex is not OperationCanceledException || !_abort.IsCancellationRequested)
             {
                 Statistics.AddRetry();
+                var delay = backoff.After(failures);
                 LogRedelivery(ex, partition, batch.Count, delay.TotalMilliseconds);
                 await Task.Delay(delay, _abort.Token).ConfigureAwait(false);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5_000));
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Batch of {Count} events on partition {Partition} failed; redelivering in {DelayMs} ms")]
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Batch of {Count} events on partition {Partition} failed; redelivering in {DelayMs} ms")]
     private partial void LogRedelivery(Exception exception, int partition, int count, double delayMs);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "The consumer of partition {Partition} failed and stopped")]
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Critical, Message = "The consumer of partition {Partition} failed and stopped")]
     private partial void LogConsumerFailed(Exception exception, int partition);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Stopped partition {Partition} with {Count} events unprocessed; the log keeps them for the next start")]
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Error, Message = "Stopped partition {Partition} with {Count} events unprocessed; the log keeps them for the next start")]
     private partial void LogAbandoned(int partition, int count);
 }
