@@ -92,22 +92,11 @@ public sealed partial class CheckpointedWorkflowRunner : IWorkflowStarter, IAsyn
         Wake(instanceId);
     }
 
-    /// <summary>Waits until the instance has finished (for tests and tools).</summary>
-    public async Task<string> WaitForCompletionAsync(string instanceId, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>The instance's status as its history records it (<c>Running</c> until it ends); null for an unknown instance.</summary>
+    public async Task<string?> StatusAsync(string instanceId, CancellationToken cancellationToken)
     {
-        var deadline = DateTimeOffset.UtcNow + timeout;
-        while (DateTimeOffset.UtcNow < deadline)
-        {
-            var meta = await _history.GetEntityIfExistsAsync<TableEntity>(instanceId, "meta", cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (meta.HasValue && meta.Value!.GetString("Status") != "Running")
-            {
-                return meta.Value.GetString("Status");
-            }
-
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-        }
-
-        throw new TimeoutException($"Workflow {instanceId} did not finish within {timeout}.");
+        var meta = await _history.GetEntityIfExistsAsync<TableEntity>(instanceId, "meta", cancellationToken: cancellationToken).ConfigureAwait(false);
+        return meta.HasValue ? meta.Value!.GetString("Status") : null;
     }
 
     // The token source is cancelled, not disposed: a run launched just before stopping may still read its token.
