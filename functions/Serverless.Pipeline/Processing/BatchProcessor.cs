@@ -73,7 +73,7 @@ public sealed partial class BatchProcessor
     /// <summary>
     /// The storage half alone, for events prepared beforehand: what the load benchmark times as storage's ceiling.
     /// </summary>
-    public async Task<BatchResult> StorePreparedAsync(IReadOnlyList<IncomingEvent> batch, IReadOnlyList<PreparedEvent> prepared, CancellationToken cancellationToken)
+    internal async Task<BatchResult> StorePreparedAsync(IReadOnlyList<IncomingEvent> batch, IReadOnlyList<PreparedEvent> prepared, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(prepared);
