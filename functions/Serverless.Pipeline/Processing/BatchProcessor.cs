@@ -43,7 +43,7 @@ public sealed partial class BatchProcessor
         _ledger = new EventIdLedger(storage.EventIds, time);
         _customers = new CustomerViewWriter(storage.Customers, storage.Names.RawContainer, pseudonymizer, options.RecentActivityLimit);
         _counters = new DailyCounters(storage.Counters);
-        _identities = new IdentityIndex(storage.Identities, pseudonymizer);
+        _identities = new IdentityIndex(storage.Identities, pseudonymizer, time);
         _suppressions = suppressions;
         _pseudonymizer = pseudonymizer;
         _isolation = new PoisonIsolation(WriteCustomerAsync, options.PoisonRetryBackoff, logger);

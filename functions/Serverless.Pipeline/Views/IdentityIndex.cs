@@ -16,22 +16,37 @@ public sealed class IdentityIndex
 {
     private readonly TableClient _table;
     private readonly Pseudonymizer _pseudonymizer;
+    private readonly TimeProvider _time;
 
-    public IdentityIndex(TableClient table, Pseudonymizer pseudonymizer)
+    // Rows this instance upserted, and when: an unchanged row is not written again within RewriteAfter, which also
+    // bounds how long a row deleted behind this instance's back (a view rebuild) can stay missing.
+    private readonly BoundedCache<(string PartitionKey, string RowKey), DateTimeOffset> _written = new(50_000);
+
+    public IdentityIndex(TableClient table, Pseudonymizer pseudonymizer, TimeProvider? time = null)
     {
         _table = table;
         _pseudonymizer = pseudonymizer;
+        _time = time ?? TimeProvider.System;
     }
+
+    public static TimeSpan RewriteAfter { get; } = TimeSpan.FromHours(1);
 
     public async Task RecordAsync(SubjectBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        foreach (var (partitionKey, rowKey) in Rows(_pseudonymizer, batch.Tenant, batch.Subject, batch.Events.Select(e => e.Contact).Concat(batch.Quarantined.SelectMany(q => q.AsContacts()))))
+        foreach (var row in Rows(_pseudonymizer, batch.Tenant, batch.Subject, batch.Events.Select(e => e.Contact).Concat(batch.Quarantined.SelectMany(q => q.AsContacts()))))
         {
-            await _table.UpsertEntityAsync(new TableEntity(partitionKey, rowKey)
+            var now = _time.GetUtcNow();
+            if (_written.TryGet(row, out var writtenAt) && now - writtenAt < RewriteAfter)
+            {
+                continue;
+            }
+
+            await _table.UpsertEntityAsync(new TableEntity(row.PartitionKey, row.RowKey)
             {
                 ["Subject"] = batch.Subject,
             }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            _written.Set(row, now);
         }
     }
 
