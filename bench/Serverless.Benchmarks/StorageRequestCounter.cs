@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Text;
+using System.Text.RegularExpressions;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
@@ -8,7 +10,7 @@ namespace Serverless.Benchmarks;
 /// Counts the HTTP requests the Azure SDK sends, by kind (service, method, operation and, for failures, status), as a
 /// policy placed per retry in the Blob and Table client pipelines: a retried request counts each time it is sent.
 /// </summary>
-internal sealed class StorageRequestCounter
+internal sealed partial class StorageRequestCounter(string tablePrefix)
 {
     private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
 
@@ -26,7 +28,7 @@ internal sealed class StorageRequestCounter
         _counts.AddOrUpdate($"{service} {message.Request.Method} {Operation(service, message.Request)}{status}", 1, (_, n) => n + 1);
     }
 
-    internal static string Operation(string service, Request request)
+    private string Operation(string service, Request request)
     {
         var path = request.Uri.Path;
         var query = request.Uri.Query;
@@ -47,9 +49,15 @@ internal sealed class StorageRequestCounter
 
         var isEntity = path.EndsWith(")", StringComparison.Ordinal) && path.Contains("PartitionKey=", StringComparison.Ordinal);
         var conditional = request.Headers.TryGetValue("If-Match", out var ifMatch) && ifMatch != "*";
-        return method switch
+        if (method == "POST" && path.EndsWith("$batch", StringComparison.Ordinal))
         {
-            "POST" when path.EndsWith("$batch", StringComparison.Ordinal) => "transaction",
+            return "transaction " + TransactionTable(request);
+        }
+
+        var segment = path[(path.LastIndexOf('/') + 1)..];
+        var table = segment[..(segment.IndexOf('(', StringComparison.Ordinal) is var at and >= 0 ? at : segment.Length)];
+        var operation = method switch
+        {
             "POST" => "insert",
             "GET" when isEntity => "point read",
             "GET" => "query",
@@ -59,7 +67,20 @@ internal sealed class StorageRequestCounter
             "DELETE" => "delete",
             _ => "other",
         };
+        return operation + " " + (table.StartsWith(tablePrefix, StringComparison.Ordinal) ? table[tablePrefix.Length..] : table);
     }
+
+    // A transaction goes to the account's $batch address; the table is named in each change's address inside the body.
+    private string TransactionTable(Request request)
+    {
+        using var body = new MemoryStream();
+        request.Content?.WriteTo(body, CancellationToken.None);
+        var match = ChangeAddress().Match(Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length));
+        return match.Success ? match.Groups[1].Value[tablePrefix.Length..] : "?";
+    }
+
+    [GeneratedRegex(@"(?:POST|PUT|PATCH|MERGE|DELETE) \S*?/([a-z0-9]+)(?:\(|\?|\s)", RegexOptions.CultureInvariant)]
+    private static partial Regex ChangeAddress();
 
     private sealed class CountingPolicy(StorageRequestCounter counter, string service) : HttpPipelinePolicy
     {

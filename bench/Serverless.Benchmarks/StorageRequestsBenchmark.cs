@@ -20,11 +20,12 @@ namespace Serverless.Benchmarks;
 internal static class StorageRequestsBenchmark
 {
     private const string Tenant = "acme-law";
+    private const string StoragePrefix = "requests";
 
     public static async Task<StorageRequestsResult> RunAsync(int batches, int batchSize)
     {
         await using var azurite = await AzuriteServer.StartAsync();
-        var counter = new StorageRequestCounter();
+        var counter = new StorageRequestCounter(StoragePrefix);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Storage requests per event: {batches} batches of {batchSize} events of one stream partition through BatchProcessor, Azurite, counted in the SDK pipeline"));
 
@@ -53,7 +54,7 @@ internal static class StorageRequestsBenchmark
         blobOptions.AddPolicy(counter.PolicyFor("blob"), HttpPipelinePosition.PerRetry);
         var tableOptions = new TableClientOptions();
         tableOptions.AddPolicy(counter.PolicyFor("table"), HttpPipelinePosition.PerRetry);
-        var options = new PipelineOptions { PseudonymizationKey = Convert.ToBase64String(new byte[32]), StoragePrefix = "requests" };
+        var options = new PipelineOptions { PseudonymizationKey = Convert.ToBase64String(new byte[32]), StoragePrefix = StoragePrefix };
         var services = await PipelineServices.CreateAsync(options, new BlobServiceClient(azurite.ConnectionString, blobOptions),
             new TableServiceClient(azurite.ConnectionString, tableOptions), TimeProvider.System, NullLoggerFactory.Instance, CancellationToken.None);
         await services.Storage.EnsureCreatedAsync(CancellationToken.None);

@@ -101,11 +101,17 @@ public sealed partial class BatchProcessor
         // Customer views first: the subject index names a blob before the blob holds the customer's data, so an erasure
         // never misses one, and an event whose views can never be written is moved to quarantine before any of it is
         // archived. Blob names depend only on the batch, so they are known before the blobs are written.
-        var poisoned = await UpdateCustomersAsync(stored, rejected, BlobName, cancellationToken).ConfigureAwait(false);
+        var subjects = SubjectBatches(stored, rejected, BlobName);
+        var poisoned = await UpdateCustomersAsync(subjects, cancellationToken).ConfigureAwait(false);
         if (poisoned.Count > 0)
         {
             await QuarantinePoisonAsync(poisoned, stored, rejected, outcomes, BlobName, cancellationToken).ConfigureAwait(false);
         }
+
+        // The identity index too, before any blob holds the events: for the whole batch at once, a few transactions.
+        var poisonedEvents = poisoned.Select(p => p.Event).ToHashSet(ReferenceEqualityComparer.Instance);
+        await _identities.RecordAsync(subjects.Select(s => s with { Events = [.. s.Events.Where(e => !poisonedEvents.Contains(e))] }),
+            _options.StorageConcurrency, cancellationToken).ConfigureAwait(false);
 
         var rawBlobs = stored.Select(s => s.Event.Event.Tenant).Distinct(StringComparer.Ordinal).ToDictionary(t => t, BlobName, StringComparer.Ordinal);
         var quarantineBlobs = rejected.Select(r => TenantOf(r.Event)).Distinct(StringComparer.Ordinal).ToDictionary(t => t, BlobName, StringComparer.Ordinal);
@@ -268,12 +274,10 @@ public sealed partial class BatchProcessor
                 DailyCounters.QuarantinePrefix + r.Event.Rejection.Reason, r.Event.Incoming.Position)))
             .ToList();
 
-    private async Task<List<(PreparedEvent Event, Violation Why)>> UpdateCustomersAsync(List<(int Index, PreparedEvent Event)> stored,
-        List<(int Index, RejectedEvent Event)> rejected, Func<string, string> blobName, CancellationToken cancellationToken)
+    private async Task<List<(PreparedEvent Event, Violation Why)>> UpdateCustomersAsync(List<SubjectBatch> subjects, CancellationToken cancellationToken)
     {
         var poisoned = new System.Collections.Concurrent.ConcurrentBag<(PreparedEvent, Violation)>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.StorageConcurrency, CancellationToken = cancellationToken };
-        var subjects = SubjectBatches(stored, rejected, blobName);
         using var step = BatchTelemetry.StartStep(PipelineTelemetry.Activities.UpdateViews);
         BatchTelemetry.TagCustomers(step, subjects, _pseudonymizer);
         await Parallel.ForEachAsync(subjects, parallel, async (subject, ct) =>
@@ -286,11 +290,7 @@ public sealed partial class BatchProcessor
         return [.. poisoned];
     }
 
-    private async Task WriteCustomerAsync(SubjectBatch subject, CancellationToken cancellationToken)
-    {
-        await _customers.WriteAsync(subject, cancellationToken).ConfigureAwait(false);
-        await _identities.RecordAsync(subject, cancellationToken).ConfigureAwait(false);
-    }
+    private Task WriteCustomerAsync(SubjectBatch subject, CancellationToken cancellationToken) => _customers.WriteAsync(subject, cancellationToken);
 
     // A poison event leaves the stored set for quarantine: its claim is given up (so a replay after the fix is not a
     // duplicate) and its customer's subject index names the quarantine blob that will hold it.
