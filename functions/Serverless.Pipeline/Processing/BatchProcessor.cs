@@ -101,17 +101,15 @@ public sealed partial class BatchProcessor
         // Customer views first: the subject index names a blob before the blob holds the customer's data, so an erasure
         // never misses one, and an event whose views can never be written is moved to quarantine before any of it is
         // archived. Blob names depend only on the batch, so they are known before the blobs are written.
+        // The identity index first, for the whole batch in a few transactions: a row that names a customer before its
+        // views exist costs an erasure nothing, and a poison event's identifiers end up in quarantine, which it must find.
         var subjects = SubjectBatches(stored, rejected, BlobName);
+        await _identities.RecordAsync(subjects, _options.StorageConcurrency, cancellationToken).ConfigureAwait(false);
         var poisoned = await UpdateCustomersAsync(subjects, cancellationToken).ConfigureAwait(false);
         if (poisoned.Count > 0)
         {
             await QuarantinePoisonAsync(poisoned, stored, rejected, outcomes, BlobName, cancellationToken).ConfigureAwait(false);
         }
-
-        // The identity index too, before any blob holds the events: for the whole batch at once, a few transactions.
-        var poisonedEvents = poisoned.Select(p => p.Event).ToHashSet(ReferenceEqualityComparer.Instance);
-        await _identities.RecordAsync(subjects.Select(s => s with { Events = [.. s.Events.Where(e => !poisonedEvents.Contains(e))] }),
-            _options.StorageConcurrency, cancellationToken).ConfigureAwait(false);
 
         var rawBlobs = stored.Select(s => s.Event.Event.Tenant).Distinct(StringComparer.Ordinal).ToDictionary(t => t, BlobName, StringComparer.Ordinal);
         var quarantineBlobs = rejected.Select(r => TenantOf(r.Event)).Distinct(StringComparer.Ordinal).ToDictionary(t => t, BlobName, StringComparer.Ordinal);
