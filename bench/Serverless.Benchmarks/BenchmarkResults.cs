@@ -44,3 +44,13 @@ internal sealed record SustainedResult(
     /// <summary>The backlog shrank during the window: memory fell with it, which could hide a slow leak.</summary>
     public bool CaughtUp => FirstThirdPending > LastThirdPending + 1_000;
 }
+
+/// <summary>Storage requests per event at full batches, counted in the SDK pipeline.</summary>
+internal sealed record StorageRequestsResult(double PageViews, double NewLeads, double ColdPageViews)
+{
+    /// <summary>Issue 16: page views with one customer per event, and new leads with email and phone.</summary>
+    public const double TargetPageViews = 1.0;
+    public const double TargetNewLeads = 1.5;
+
+    public bool Met => PageViews <= TargetPageViews && NewLeads <= TargetNewLeads;
+}

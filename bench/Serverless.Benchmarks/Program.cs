@@ -1,12 +1,13 @@
 using System.Globalization;
 using Serverless.Benchmarks;
 
-// Usage: dotnet run -c Release --project bench/Serverless.Benchmarks -- [all|processing|load|sustained|erasure] [options] [--check]
-//   all:        processing, then load, then sustained load, then one side-by-side table (every option below applies)
+// Usage: dotnet run -c Release --project bench/Serverless.Benchmarks -- [all|processing|load|sustained|requests|erasure] [options] [--check]
+//   all:        processing, then load, then sustained load, then storage requests, then one side-by-side table (every option below applies)
 //   processing: --events N --rounds N (--profile: the library calls inside each step instead)
 //   load:       --requests N --events-per-request N --concurrency N
 //   sustained:  --duration SECONDS --warm-up SECONDS --sample-every SECONDS --tolerance PERCENT
 //               --rate EVENTS/S (default: in `all`, half the measured end-to-end rate; alone, 1000)
+//   requests:   --batches N --batch-size N (storage requests per event, counted, for page views and new leads)
 //   erasure:    --sizes 10000,100000,1000000 --subject-blobs N
 // --check makes the exit code 1 when a target is not met.
 var check = args.Contains("--check");
@@ -18,7 +19,9 @@ switch (args.FirstOrDefault())
         var load = await LoadBenchmark.RunAsync(Option("--requests", 400), Option("--events-per-request", 50), Option("--concurrency", 8));
         Console.WriteLine();
         var sustained = await SustainedBenchmark.RunAsync(Sustained(Math.Round(load.Rate / 2 / 50) * 50));
-        var allMet = SummaryTable.Print(processing, load, sustained);
+        Console.WriteLine();
+        var requests = await StorageRequestsBenchmark.RunAsync(Option("--batches", 4), Option("--batch-size", 500));
+        var allMet = SummaryTable.Print(processing, load, sustained, requests);
         return check && !allMet ? 1 : 0;
     case "load":
         var loadResult = await LoadBenchmark.RunAsync(Option("--requests", 400), Option("--events-per-request", 50), Option("--concurrency", 8));
@@ -29,6 +32,10 @@ switch (args.FirstOrDefault())
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Working set {(sustainedResult.WorkingSet.DoesNotGrow(sustainedResult.Tolerance) ? "does not grow" : "GROWS")} ({sustainedResult.WorkingSet.BacklogAdjustedGrowth:+0.0%;-0.0%} backlog aside); live objects {(sustainedResult.Live.DoesNotGrow(sustainedResult.Tolerance) ? "do not grow" : "GROW")} ({sustainedResult.Live.BacklogAdjustedGrowth:+0.0%;-0.0%} backlog aside)"));
         return check && !flat ? 1 : 0;
+    case "requests":
+        var requestsResult = await StorageRequestsBenchmark.RunAsync(Option("--batches", 4), Option("--batch-size", 500));
+        SummaryTable.PrintRequests(requestsResult);
+        return check && !requestsResult.Met ? 1 : 0;
     case "erasure":
         await ErasureBenchmark.RunAsync(Sizes(), Option("--subject-blobs", 10));
         return 0;

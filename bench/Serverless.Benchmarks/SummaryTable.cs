@@ -6,7 +6,7 @@ namespace Serverless.Benchmarks;
 /// <summary>One side-by-side table of a whole run, as Markdown, each figure next to what it is measured against.</summary>
 internal static class SummaryTable
 {
-    public static bool Print(ProcessingResult processing, LoadResult load, SustainedResult sustained)
+    public static bool Print(ProcessingResult processing, LoadResult load, SustainedResult sustained, StorageRequestsResult requests)
     {
         var rows = new List<Row>
         {
@@ -26,17 +26,10 @@ internal static class SummaryTable
             Memory("working set after full GC, MB (last third vs first)", sustained.WorkingSet, sustained.Tolerance),
             Memory("GC heap size after full GC, MB (last third vs first)", sustained.Heap, sustained.Tolerance),
             Memory("live managed objects, MB (last third vs first)", sustained.Live, sustained.Tolerance),
+            Requests(requests),
         };
 
-        Console.WriteLine();
-        Console.WriteLine(Invariant($"Summary ({Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {Cpu()})"));
-        Console.WriteLine();
-        Console.WriteLine("| metric | measured | baseline / ceiling | ratio | target | met? |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | --- | --- |");
-        foreach (var row in rows)
-        {
-            Console.WriteLine($"| {row.Metric} | {row.Measured} | {row.Against} | {row.Ratio} | {row.Target} | {(row.Met is { } met ? (met ? "yes" : "**NO**") : "-")} |");
-        }
+        PrintRows(rows);
 
         Console.WriteLine();
         Console.WriteLine(Invariant($"Backlog (events accepted, not yet stored): {sustained.FirstThirdPending:N0} on average in the first third, {sustained.LastThirdPending:N0} in the last."));
@@ -60,6 +53,27 @@ internal static class SummaryTable
 
         return rows.All(r => r.Met != false);
     }
+
+    /// <summary>The storage-requests row alone, for the <c>requests</c> command.</summary>
+    public static void PrintRequests(StorageRequestsResult requests) => PrintRows([Requests(requests)]);
+
+    private static void PrintRows(List<Row> rows)
+    {
+        Console.WriteLine();
+        Console.WriteLine(Invariant($"Summary ({Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {Cpu()})"));
+        Console.WriteLine();
+        Console.WriteLine("| metric | measured | baseline / ceiling | ratio | target | met? |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | --- | --- |");
+        foreach (var row in rows)
+        {
+            Console.WriteLine($"| {row.Metric} | {row.Measured} | {row.Against} | {row.Ratio} | {row.Target} | {(row.Met is { } met ? (met ? "yes" : "**NO**") : "-")} |");
+        }
+    }
+
+    private static Row Requests(StorageRequestsResult requests) =>
+        new("storage requests/event", $"page views {F2(requests.PageViews)} / new leads {F2(requests.NewLeads)}",
+            F2(requests.ColdPageViews) + " (page views, fresh instance)", "-",
+            $"<= {F2(StorageRequestsResult.TargetPageViews)} / <= {F2(StorageRequestsResult.TargetNewLeads)}", requests.Met);
 
     private static Row Memory(string metric, MemoryTrend trend, double tolerance) =>
         new(metric, Mb(trend.LastThirdBytes), Mb(trend.FirstThirdBytes) + " (first third)",
@@ -87,6 +101,7 @@ internal static class SummaryTable
     private static string Mb(double bytes) => F1(SustainedBenchmark.Megabytes(bytes));
     private static string N(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
     private static string F(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
+    private static string F2(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
     private static string F1(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

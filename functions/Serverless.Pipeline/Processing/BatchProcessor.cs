@@ -46,7 +46,7 @@ public sealed partial class BatchProcessor
         _ledger = new EventIdLedger(storage.EventIds, time);
         _customers = new CustomerViewWriter(storage.Customers, storage.Names.RawContainer, pseudonymizer, options.RecentActivityLimit);
         _counters = new DailyCounters(storage.Counters);
-        _identities = new IdentityIndex(storage.Identities, pseudonymizer);
+        _identities = new IdentityIndex(storage.Identities, pseudonymizer, time);
         _suppressions = suppressions;
         _pseudonymizer = pseudonymizer;
         _isolation = new PoisonIsolation(WriteCustomerAsync, options.PoisonRetryBackoff, logger);
@@ -104,7 +104,11 @@ public sealed partial class BatchProcessor
         // Customer views first: the subject index names a blob before the blob holds the customer's data, so an erasure
         // never misses one, and an event whose views can never be written is moved to quarantine before any of it is
         // archived. Blob names depend only on the batch, so they are known before the blobs are written.
-        var poisoned = await UpdateCustomersAsync(stored, rejected, BlobName, cancellationToken).ConfigureAwait(false);
+        // The identity index first, for the whole batch in a few transactions: a row that names a customer before its
+        // views exist costs an erasure nothing, and a poison event's identifiers end up in quarantine, which it must find.
+        var subjects = SubjectBatches(stored, rejected, BlobName);
+        await _identities.RecordAsync(subjects, _options.StorageConcurrency, cancellationToken).ConfigureAwait(false);
+        var poisoned = await UpdateCustomersAsync(subjects, cancellationToken).ConfigureAwait(false);
         if (poisoned.Count > 0)
         {
             await QuarantinePoisonAsync(poisoned, stored, rejected, outcomes, BlobName, cancellationToken).ConfigureAwait(false);
@@ -271,12 +275,10 @@ public sealed partial class BatchProcessor
                 DailyCounters.QuarantinePrefix + r.Event.Rejection.Reason, r.Event.Incoming.Position)))
             .ToList();
 
-    private async Task<List<(PreparedEvent Event, Violation Why)>> UpdateCustomersAsync(List<(int Index, PreparedEvent Event)> stored,
-        List<(int Index, RejectedEvent Event)> rejected, Func<string, string> blobName, CancellationToken cancellationToken)
+    private async Task<List<(PreparedEvent Event, Violation Why)>> UpdateCustomersAsync(List<SubjectBatch> subjects, CancellationToken cancellationToken)
     {
         var poisoned = new System.Collections.Concurrent.ConcurrentBag<(PreparedEvent, Violation)>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.StorageConcurrency, CancellationToken = cancellationToken };
-        var subjects = SubjectBatches(stored, rejected, blobName);
         using var step = BatchTelemetry.StartStep(PipelineTelemetry.Activities.UpdateViews);
         BatchTelemetry.TagCustomers(step, subjects, _pseudonymizer);
         await Parallel.ForEachAsync(subjects, parallel, async (subject, ct) =>
@@ -289,11 +291,7 @@ public sealed partial class BatchProcessor
         return [.. poisoned];
     }
 
-    private async Task WriteCustomerAsync(SubjectBatch subject, CancellationToken cancellationToken)
-    {
-        await _customers.WriteAsync(subject, cancellationToken).ConfigureAwait(false);
-        await _identities.RecordAsync(subject, cancellationToken).ConfigureAwait(false);
-    }
+    private Task WriteCustomerAsync(SubjectBatch subject, CancellationToken cancellationToken) => _customers.WriteAsync(subject, cancellationToken);
 
     // A poison event leaves the stored set for quarantine: its claim is given up (so a replay after the fix is not a
     // duplicate) and its customer's subject index names the quarantine blob that will hold it.

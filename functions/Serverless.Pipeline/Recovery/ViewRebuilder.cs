@@ -155,9 +155,9 @@ public sealed partial class ViewRebuilder
         var tenantPrefix = TableKeys.Escape(run.Request.Tenant) + TableKeys.Separator;
         var stale = new List<(string, string)>();
         await foreach (var row in Storage.Identities.QueryAsync<TableEntity>(e => e.PartitionKey.CompareTo(tenantPrefix) >= 0 && e.PartitionKey.CompareTo(tenantPrefix + "~") < 0,
-            select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            select: ["PartitionKey", "RowKey", "Subject"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (run.RebuiltSubjects.ContainsKey(row.RowKey) && !run.Identities.ContainsKey((row.PartitionKey, row.RowKey)))
+            if (row.GetString("Subject") is { } subject && run.RebuiltSubjects.ContainsKey(TableKeys.Escape(subject)) && !run.Identities.ContainsKey((row.PartitionKey, row.RowKey)))
             {
                 stale.Add((row.PartitionKey, row.RowKey));
             }

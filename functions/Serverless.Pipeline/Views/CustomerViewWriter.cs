@@ -8,7 +8,9 @@ namespace Serverless.Pipeline.Views;
 /// <summary>
 /// Writes one customer's views for one batch. Everything about a customer lives in one Table partition, so the
 /// profile (guarded by its ETag), the subject-index rows, the new activity rows and the deletes that keep activity
-/// bounded usually go in a single transaction: one read and one write per customer per batch.
+/// bounded usually go in a single transaction. The profile is read first only when this instance did not write it
+/// last (then it keeps what it wrote, per stream partition) and the customer is not likely new: so usually one
+/// request per customer per batch.
 /// </summary>
 public sealed class CustomerViewWriter
 {
@@ -18,8 +20,13 @@ public sealed class CustomerViewWriter
     private readonly int _activityLimit;
     private readonly string _rawContainer;
 
-    public CustomerViewWriter(TableClient table, string rawContainer, Pseudonymizer pseudonymizer, int activityLimit)
+    // The profiles this instance wrote last, by stream partition and customer, as written and with the ETag they got.
+    private readonly BoundedCache<(string StreamPartition, string PartitionKey), TableEntity> _profiles;
+    private readonly NewCustomerOdds _newCustomers = new();
+
+    public CustomerViewWriter(TableClient table, string rawContainer, Pseudonymizer pseudonymizer, int activityLimit, int profileCacheCapacity = 10_000)
     {
+        _profiles = new BoundedCache<(string, string), TableEntity>(profileCacheCapacity);
         _table = table;
         _rawContainer = rawContainer;
         _pseudonymizer = pseudonymizer;
@@ -37,11 +44,12 @@ public sealed class CustomerViewWriter
             return;
         }
 
+        var streamPartition = batch.Events[0].Incoming.Position.PartitionId;
         var deletesApart = false;
+        var mustRead = false;
         for (var attempt = 1; ; attempt++)
         {
-            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(partitionKey, CustomerProfile.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var before = existing.HasValue ? existing.Value : null;
+            var (before, source) = await ProfileBeforeAsync(streamPartition, partitionKey, mustRead, cancellationToken).ConfigureAwait(false);
             var profile = CustomerProfile.Fold(before, partitionKey, batch, _pseudonymizer);
             var (upserts, deletes) = PlanActivity(partitionKey, batch, profile);
             var profileAction = before is null
@@ -58,11 +66,24 @@ public sealed class CustomerViewWriter
 
             try
             {
-                await _table.SubmitTransactionAsync(actions.Take(TableTransactions.MaxActions), cancellationToken).ConfigureAwait(false);
+                var written = await _table.SubmitTransactionAsync(actions.Take(TableTransactions.MaxActions), cancellationToken).ConfigureAwait(false);
+                RememberProfile(streamPartition, profile, written.Value[0].Headers.ETag);
+                ObserveAssumption(source, streamPartition, wasNew: true);
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
-                continue; // Another writer changed the profile since we read it: read again and fold again.
+                // Another writer changed the profile since we read or cached it, or it existed where we assumed it new:
+                // read again and fold again.
+                ForgetProfile(streamPartition, partitionKey);
+                ObserveAssumption(source, streamPartition, wasNew: false);
+                mustRead = true;
+                continue;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 404 && source == ProfileSource.Cached && attempt < MaxAttempts)
+            {
+                ForgetProfile(streamPartition, partitionKey); // The cached profile is gone (erased, rebuilt): read it, and tell a missing trim apart next time.
+                mustRead = true;
+                continue;
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 404 && fitsInOne && attempt < MaxAttempts)
             {
@@ -79,6 +100,59 @@ public sealed class CustomerViewWriter
             return;
         }
     }
+
+    /// <summary>
+    /// The profile to fold onto: the one this instance wrote last when it has it (the write is conditional on its ETag,
+    /// so a stale one costs a 412 and a read), none when the partition's recent misses were mostly new customers (the
+    /// write is an insert, so an existing one costs a 409 and a read), else the one in storage.
+    /// </summary>
+    private async Task<(TableEntity? Before, ProfileSource Source)> ProfileBeforeAsync(string streamPartition, string partitionKey, bool mustRead,
+        CancellationToken cancellationToken)
+    {
+        if (!mustRead)
+        {
+            if (_profiles.TryGet((streamPartition, partitionKey), out var cached))
+            {
+                return (cached, ProfileSource.Cached);
+            }
+
+            if (_newCustomers.LikelyNew(streamPartition))
+            {
+                return (null, ProfileSource.AssumedNew);
+            }
+        }
+
+        var existing = await _table.GetEntityIfExistsAsync<TableEntity>(partitionKey, CustomerProfile.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!mustRead)
+        {
+            _newCustomers.Observe(streamPartition, wasNew: !existing.HasValue);
+        }
+
+        return (existing.HasValue ? existing.Value : null, ProfileSource.Read);
+    }
+
+    private void ObserveAssumption(ProfileSource source, string streamPartition, bool wasNew)
+    {
+        if (source == ProfileSource.AssumedNew)
+        {
+            _newCustomers.Observe(streamPartition, wasNew);
+        }
+    }
+
+    private void RememberProfile(string streamPartition, TableEntity profile, ETag? etag)
+    {
+        if (etag is { } written)
+        {
+            profile.ETag = written;
+            _profiles.Set((streamPartition, profile.PartitionKey), profile);
+        }
+        else
+        {
+            _profiles.Remove((streamPartition, profile.PartitionKey));
+        }
+    }
+
+    private void ForgetProfile(string streamPartition, string partitionKey) => _profiles.Remove((streamPartition, partitionKey));
 
     // Keeps the newest `limit` activity rows: the profile lists their keys, so bounding needs no extra read.
     private (List<TableTransactionAction> Upserts, List<string> Deletes) PlanActivity(string partitionKey, SubjectBatch batch, TableEntity profile)
@@ -120,5 +194,12 @@ public sealed class CustomerViewWriter
                 // Already gone: a redelivered batch deleting again.
             }
         }
+    }
+
+    private enum ProfileSource
+    {
+        Read,
+        Cached,
+        AssumedNew,
     }
 }

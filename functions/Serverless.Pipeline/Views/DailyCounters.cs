@@ -14,6 +14,7 @@ public sealed class DailyCounters
 {
     public const string QuarantinePrefix = "quarantine:";
     private const int MaxAttempts = 8;
+    private const int MaxRowKeysPerQuery = 14;
     private readonly TableClient _table;
 
     public DailyCounters(TableClient table) => _table = table;
@@ -80,7 +81,7 @@ public sealed class DailyCounters
         {
             for (var attempt = 1; ; attempt++)
             {
-                var existing = await ReadAsync(partitionKey, cancellationToken).ConfigureAwait(false);
+                var existing = await ReadAsync(partitionKey, chunk.Select(byName => byName.Key), cancellationToken).ConfigureAwait(false);
                 var actions = chunk.Select(byName => Fold(byName.Key, byName.ToList(), existing)).OfType<TableTransactionAction>().ToList();
                 if (actions.Count == 0)
                 {
@@ -100,12 +101,21 @@ public sealed class DailyCounters
         }
     }
 
-    private async Task<Dictionary<string, TableEntity>> ReadAsync(string partitionKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// The rows the batch touches and no others: a query per few row keys (Azure allows 15 comparisons in a filter), so
+    /// the cost does not grow with the stream partitions and event types that share the tenant-day partition.
+    /// </summary>
+    internal async Task<Dictionary<string, TableEntity>> ReadAsync(string partitionKey, IEnumerable<string> rowKeys, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-        await foreach (var entity in _table.QueryAsync<TableEntity>(e => e.PartitionKey == partitionKey, cancellationToken: cancellationToken).ConfigureAwait(false))
+        foreach (var keys in rowKeys.Chunk(MaxRowKeysPerQuery))
         {
-            result[entity.RowKey] = entity;
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}") + " and ("
+                + string.Join(" or ", keys.Select(key => TableClient.CreateQueryFilter($"RowKey eq {key}"))) + ")";
+            await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                result[entity.RowKey] = entity;
+            }
         }
 
         return result;

@@ -1,0 +1,167 @@
+using Azure.Data.Tables;
+using Serverless.Pipeline.Events;
+using Serverless.Pipeline.Storage;
+using Serverless.Pipeline.Tests.Support;
+using Serverless.Pipeline.Views;
+
+namespace Serverless.Pipeline.Tests.Integration;
+
+/// <summary>The requests saved per event (cached profiles, profiles assumed new, identity rows not rewritten, counters read by row) leave the state of one clean run.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class StorageRequestTests(AzuriteFixture azurite)
+{
+    private static readonly DateOnly Day = new(2026, 11, 21);
+
+    private static byte[][] PageViews(string run, int customers) =>
+        Enumerable.Range(0, customers).Select(c => TestEvents.PageViewed($"{run}-{c}", $"customer/{c}", $"2026-11-21T10:{c % 60:D2}:00Z")).ToArray();
+
+    private static async Task<TableEntity> ProfileAsync(StorageHarness harness, string subject) =>
+        (await harness.Services.Storage.Customers.GetEntityAsync<TableEntity>(TableKeys.Customer("acme-law", subject), "profile")).Value;
+
+    [Fact]
+    public async Task ProcessAsync_CustomerThisInstanceWroteLast_WritesWithoutReadingTheProfile()
+    {
+        var log = new RequestLog();
+        var harness = await StorageHarness.CreateAsync(azurite.Server, fault: log);
+        await harness.Processor.ProcessAsync(TestEvents.Batch("0", 0, TestEvents.PageViewed("e-1", "customer/1")), CancellationToken.None);
+        log.Clear();
+
+        await harness.Processor.ProcessAsync(TestEvents.Batch("0", 1, TestEvents.PageViewed("e-2", "customer/1", "2026-11-21T11:00:00Z")), CancellationToken.None);
+
+        Assert.Equal(0, log.ProfileReads);
+        Assert.Equal(2L, (await ProfileAsync(harness, "customer/1")).GetInt64("EventCount"));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_ProfileChangedByAnotherInstance_ReadsAgainAndCountsEveryEvent()
+    {
+        var log = new RequestLog();
+        var first = await StorageHarness.CreateAsync(azurite.Server, fault: log);
+        var second = await StorageHarness.CreateAsync(azurite.Server, first.Prefix);
+        await first.Processor.ProcessAsync(TestEvents.Batch("0", 0, TestEvents.PageViewed("e-1", "customer/1")), CancellationToken.None);
+        await second.Processor.ProcessAsync(TestEvents.Batch("0", 1, TestEvents.PageViewed("e-2", "customer/1", "2026-11-21T11:00:00Z")), CancellationToken.None);
+        log.Clear();
+
+        await first.Processor.ProcessAsync(TestEvents.Batch("0", 2, TestEvents.PageViewed("e-3", "customer/1", "2026-11-21T12:00:00Z")), CancellationToken.None);
+
+        Assert.Equal(1, log.ProfileReads);
+        var profile = await ProfileAsync(first, "customer/1");
+        Assert.Equal(3L, profile.GetInt64("EventCount"));
+        Assert.Equal(3, CustomerProfile.ActivityKeys(profile).Count);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_ProfileDeletedBehindTheCache_WritesItAgain()
+    {
+        var harness = await StorageHarness.CreateAsync(azurite.Server);
+        await harness.Processor.ProcessAsync(TestEvents.Batch("0", 0, TestEvents.PageViewed("e-1", "customer/1")), CancellationToken.None);
+        var partition = new CustomerPartition(harness.Services.Storage.Customers, "acme-law", "customer/1");
+        await partition.DeleteRowsAsync(await partition.RowKeysAsync(CancellationToken.None), CancellationToken.None);
+
+        await harness.Processor.ProcessAsync(TestEvents.Batch("0", 1, TestEvents.PageViewed("e-2", "customer/1", "2026-11-21T11:00:00Z")), CancellationToken.None);
+
+        var profile = await ProfileAsync(harness, "customer/1");
+        Assert.Equal(1L, profile.GetInt64("EventCount"));
+        Assert.Single(CustomerProfile.ActivityKeys(profile));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_MostlyNewCustomers_InsertsProfilesWithoutReading()
+    {
+        var log = new RequestLog();
+        var harness = await StorageHarness.CreateAsync(azurite.Server, fault: log);
+        await harness.Processor.ProcessAsync(TestEvents.Batch("0", 0, PageViews("first", 40)), CancellationToken.None);
+        var more = Enumerable.Range(100, 40).Select(c => TestEvents.PageViewed($"second-{c}", $"customer/{c}")).ToArray();
+        log.Clear();
+
+        var result = await harness.Processor.ProcessAsync(TestEvents.Batch("0", 100, more), CancellationToken.None);
+
+        Assert.Equal(40, result.Stored);
+        Assert.Equal(0, log.ProfileReads);
+        Assert.Equal(1L, (await ProfileAsync(harness, "customer/120")).GetInt64("EventCount"));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_ReturningCustomerWhenNewOnesWereExpected_FoldsOntoTheStoredProfile()
+    {
+        var other = await StorageHarness.CreateAsync(azurite.Server);
+        await other.Processor.ProcessAsync(TestEvents.Batch("0", 0, TestEvents.PageViewed("old-1", "customer/returning")), CancellationToken.None);
+        var harness = await StorageHarness.CreateAsync(azurite.Server, other.Prefix);
+        await harness.Processor.ProcessAsync(TestEvents.Batch("0", 10, PageViews("new", 40)), CancellationToken.None);
+
+        await harness.Processor.ProcessAsync(TestEvents.Batch("0", 100, TestEvents.PageViewed("again-1", "customer/returning", "2026-11-21T11:00:00Z")), CancellationToken.None);
+
+        var profile = await ProfileAsync(harness, "customer/returning");
+        Assert.Equal(2L, profile.GetInt64("EventCount"));
+        Assert.Equal(DateTimeOffset.Parse("2026-11-21T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), profile.GetDateTimeOffset("FirstSeen"));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_ResponseOfViewsWriteLost_RedeliveryEndsAsOneCleanRun()
+    {
+        var clean = await StorageHarness.CreateAsync(azurite.Server);
+        await clean.Processor.ProcessAsync(TestEvents.Batch("0", 0, TestEvents.PageViewed("e-1", "customer/1")), CancellationToken.None);
+        await clean.Processor.ProcessAsync(TestEvents.Batch("0", 1, TestEvents.PageViewed("e-2", "customer/1", "2026-11-21T11:00:00Z")), CancellationToken.None);
+        var prefix = StorageHarness.NewPrefix();
+        var log = new RequestLog(m => m.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal)
+            && Serverless.Testing.FaultInjectionPolicy.BodyMentions(m, prefix + "customers") && Serverless.Testing.FaultInjectionPolicy.BodyMentions(m, "e-2"));
+        var crashing = await StorageHarness.CreateAsync(azurite.Server, prefix, log);
+        await crashing.Processor.ProcessAsync(TestEvents.Batch("0", 0, TestEvents.PageViewed("e-1", "customer/1")), CancellationToken.None);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => crashing.Processor.ProcessAsync(TestEvents.Batch("0", 1, TestEvents.PageViewed("e-2", "customer/1", "2026-11-21T11:00:00Z")), CancellationToken.None));
+        await crashing.Processor.ProcessAsync(TestEvents.Batch("0", 1, TestEvents.PageViewed("e-2", "customer/1", "2026-11-21T11:00:00Z")), CancellationToken.None);
+
+        Assert.Equal(await clean.SnapshotAsync(), await crashing.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task ProcessAsync_SameContactAgain_DoesNotUpsertIdentityRowsAgain()
+    {
+        var log = new RequestLog();
+        var harness = await StorageHarness.CreateAsync(azurite.Server, fault: log);
+        await harness.Processor.ProcessAsync(TestEvents.Batch("0", 0, TestEvents.IntakeLead()), CancellationToken.None);
+        var rows = await harness.EntitiesAsync(harness.Services.Storage.Identities);
+        log.Clear();
+
+        var again = await harness.Processor.ProcessAsync(TestEvents.Batch("0", 1, TestEvents.IntakeLead(id: "LR-2026-118274-b")), CancellationToken.None);
+
+        Assert.Equal(1, again.Stored);
+        Assert.Equal(0, log.To("PUT", "identities"));
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(rows.Select(r => (r.PartitionKey, r.RowKey)), (await harness.EntitiesAsync(harness.Services.Storage.Identities)).Select(r => (r.PartitionKey, r.RowKey)));
+    }
+
+    [Fact]
+    public async Task ReadAsync_BatchRowsAmongOthersOfTheDay_ReturnsOnlyTheBatchRows()
+    {
+        var harness = await StorageHarness.CreateAsync(azurite.Server);
+        var counters = new DailyCounters(harness.Services.Storage.Counters);
+        var increments = Enumerable.Range(0, 6)
+            .SelectMany(p => new[] { "page_viewed", "lead.created", "quarantine:SchemaViolation" }
+                .Select(name => new CounterIncrement("acme-law", Day, name, new StreamPosition(p.ToString(System.Globalization.CultureInfo.InvariantCulture), 1))))
+            .ToList();
+        await counters.AddAsync(increments, 2, CancellationToken.None);
+        var mine = increments.Where(i => i.Position.PartitionId == "3").Select(DailyCounters.RowKey).ToList();
+
+        var read = await counters.ReadAsync(DailyCounters.PartitionKey("acme-law", Day), mine, CancellationToken.None);
+
+        Assert.Equal(mine.Order(StringComparer.Ordinal), read.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(6, await counters.GetAsync("acme-law", Day, "page_viewed", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_CountersOfABatch_QueryOnlyItsOwnRows()
+    {
+        var log = new RequestLog();
+        var harness = await StorageHarness.CreateAsync(azurite.Server, fault: log);
+        await harness.Processor.ProcessAsync(TestEvents.Batch("1", 0, TestEvents.PageViewed("other-1", "customer/9")), CancellationToken.None);
+        log.Clear();
+
+        await harness.Processor.ProcessAsync(TestEvents.Batch("0", 0, TestEvents.PageViewed("e-1", "customer/1")), CancellationToken.None);
+
+        var query = Assert.Single(log.Requests, r => r.Method == "GET" && r.Path.Contains("counters", StringComparison.Ordinal));
+        Assert.Contains("RowKey eq 'com.example.portal.page_viewed|0'", Uri.UnescapeDataString(query.Query.Replace('+', ' ')), StringComparison.Ordinal);
+        var counters = new DailyCounters(harness.Services.Storage.Counters);
+        Assert.Equal(2, await counters.GetAsync("acme-law", Day, "com.example.portal.page_viewed", CancellationToken.None));
+    }
+}
