@@ -3,7 +3,6 @@ using Serverless.Pipeline.Archive;
 using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Dedupe;
 using Serverless.Pipeline.Events;
-using Serverless.Pipeline.Keys;
 using Serverless.Pipeline.Preparation;
 using Serverless.Pipeline.Storage;
 using Serverless.Pipeline.Suppression;
@@ -26,6 +25,7 @@ public sealed partial class BatchProcessor
     private readonly DailyCounters _counters;
     private readonly IdentityIndex _identities;
     private readonly SuppressionList _suppressions;
+    private readonly SuppressionFilter _suppressionFilter;
     private readonly Keys.Pseudonymizer _pseudonymizer;
     private readonly PipelineOptions _options;
     private readonly PoisonIsolation _isolation;
@@ -48,6 +48,7 @@ public sealed partial class BatchProcessor
         _counters = new DailyCounters(storage.Counters);
         _identities = new IdentityIndex(storage.Identities, pseudonymizer, time);
         _suppressions = suppressions;
+        _suppressionFilter = new SuppressionFilter(suppressions, pseudonymizer);
         _pseudonymizer = pseudonymizer;
         _isolation = new PoisonIsolation(WriteCustomerAsync, options.PoisonRetryBackoff, logger);
         _references = new Enrichment.ReferenceTables(storage.Reference, time, options.Enrichment, logger);
@@ -91,8 +92,8 @@ public sealed partial class BatchProcessor
         // Suppression comes before anything is written: an erased person's event, valid or not, is stored nowhere.
         // The batch is in flight from this read of the list to its last write, which an erasure in this process waits for.
         using var inFlight = _suppressions.EnterBatch();
-        var unsuppressed = await DropSuppressedAsync(accepted, outcomes, cancellationToken).ConfigureAwait(false);
-        rejected = await DropSuppressedAsync(rejected, outcomes, cancellationToken).ConfigureAwait(false);
+        var unsuppressed = await _suppressionFilter.KeepUnsuppressedAsync(accepted, outcomes, cancellationToken).ConfigureAwait(false);
+        rejected = await _suppressionFilter.KeepUnsuppressedAsync(rejected, outcomes, cancellationToken).ConfigureAwait(false);
         await _references.ResolveAsync(unsuppressed.Select(a => a.Event.Enrichments), cancellationToken).ConfigureAwait(false);
         var stored = await DropDuplicatesAsync(unsuppressed, outcomes, cancellationToken).ConfigureAwait(false);
 
@@ -151,61 +152,6 @@ public sealed partial class BatchProcessor
         }
 
         return (accepted, rejected);
-    }
-
-    private async Task<List<(int Index, PreparedEvent Event)>> DropSuppressedAsync(List<(int Index, PreparedEvent Event)> accepted, EventOutcome[] outcomes, CancellationToken cancellationToken)
-    {
-        var kept = new List<(int Index, PreparedEvent Event)>(accepted.Count);
-        foreach (var (index, prepared) in accepted)
-        {
-            var e = prepared.Event;
-            if (await _suppressions.IsSuppressedAsync(e.Tenant, SubjectKeys.Of(_pseudonymizer, e.Tenant, e.Subject, prepared.Contact), cancellationToken).ConfigureAwait(false))
-            {
-                outcomes[index] = new EventOutcome(index, EventDisposition.Suppressed, e.Id, null);
-            }
-            else
-            {
-                kept.Add((index, prepared));
-            }
-        }
-
-        return kept;
-    }
-
-    private async Task<List<(int Index, RejectedEvent Event)>> DropSuppressedAsync(List<(int Index, RejectedEvent Event)> rejected, EventOutcome[] outcomes, CancellationToken cancellationToken)
-    {
-        var kept = new List<(int Index, RejectedEvent Event)>(rejected.Count);
-        foreach (var (index, rejection) in rejected)
-        {
-            if (rejection.Event is { } e && await IsSuppressedAsync(e, rejection.Identifiers, cancellationToken).ConfigureAwait(false))
-            {
-                outcomes[index] = new EventOutcome(index, EventDisposition.Suppressed, e.Id, null);
-            }
-            else
-            {
-                kept.Add((index, rejection));
-            }
-        }
-
-        return kept;
-    }
-
-    private async ValueTask<bool> IsSuppressedAsync(PipelineEvent e, EventIdentifiers identifiers, CancellationToken cancellationToken)
-    {
-        if (await _suppressions.IsSuppressedAsync(e.Tenant, SubjectKeys.For(_pseudonymizer, e.Tenant, e.Subject, null, null), cancellationToken).ConfigureAwait(false))
-        {
-            return true;
-        }
-
-        foreach (var contact in identifiers.AsContacts())
-        {
-            if (await _suppressions.IsSuppressedAsync(e.Tenant, SubjectKeys.Of(_pseudonymizer, e.Tenant, e.Subject, contact), cancellationToken).ConfigureAwait(false))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private async Task<List<(int Index, PreparedEvent Event)>> DropDuplicatesAsync(List<(int Index, PreparedEvent Event)> accepted, EventOutcome[] outcomes, CancellationToken cancellationToken)

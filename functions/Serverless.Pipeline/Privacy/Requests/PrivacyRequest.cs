@@ -85,5 +85,13 @@ public sealed class PrivacyRequest
     [JsonPropertyName("exportBlob")] public string? ExportBlob { get; set; }
     [JsonPropertyName("error")] public string? Error { get; set; }
 
+    /// <summary>Forgets the person's identifiers, customer records and step progress: what a finished request must not keep.</summary>
+    public void ForgetPerson()
+    {
+        Identifiers = null;
+        Subjects = null;
+        Progress.Clear();
+    }
+
     public bool IsOverdueAt(DateTimeOffset now) => !RequestStatus.IsTerminal(Status) && now > DueAt;
 }

@@ -19,6 +19,7 @@ public sealed class PrivacyActivities
         var services = new StepServices(pipeline, Journal, Audit, new Views.IdentityIndex(pipeline.Storage.Identities, pipeline.Pseudonymizer), time);
         Erasure = new ErasureSteps(services);
         Export = new ExportSteps(services);
+        Ending = new RequestEnding(services);
     }
 
     public PrivacyRequestStore Requests { get; }
@@ -26,4 +27,5 @@ public sealed class PrivacyActivities
     public StepJournal Journal { get; }
     public ErasureSteps Erasure { get; }
     public ExportSteps Export { get; }
+    public RequestEnding Ending { get; }
 }

@@ -17,8 +17,8 @@ public static class WorkflowActivities
     public static readonly WorkflowActivity<WorkflowInput, StepResult> PurgeQuarantine = new(WorkflowNames.PurgeQuarantine, (s, input, ct) => s.Erasure.PurgeQuarantineAsync(input, ct));
     public static readonly WorkflowActivity<WorkflowInput, StepResult> ShredKeys = new(WorkflowNames.ShredKeys, (s, input, ct) => s.Erasure.ShredKeysAsync(input, ct));
     public static readonly WorkflowActivity<WorkflowInput, VerificationResult> Verify = new(WorkflowNames.Verify, (s, input, ct) => s.Erasure.VerifyAsync(input, ct));
-    public static readonly WorkflowActivity<WorkflowInput, WorkflowOutcome> Complete = new(WorkflowNames.Complete, (s, input, ct) => s.Erasure.CompleteAsync(input, ct));
-    public static readonly WorkflowActivity<StatusChange, WorkflowOutcome> Close = new(WorkflowNames.Close, (s, change, ct) => s.Erasure.CloseAsync(change, ct));
+    public static readonly WorkflowActivity<WorkflowInput, WorkflowOutcome> Complete = new(WorkflowNames.Complete, (s, input, ct) => s.Ending.CompleteAsync(input, ct));
+    public static readonly WorkflowActivity<StatusChange, WorkflowOutcome> Close = new(WorkflowNames.Close, (s, change, ct) => s.Ending.CloseAsync(change, ct));
     public static readonly WorkflowActivity<WorkflowInput, WorkflowOutcome> GatherExport = new(WorkflowNames.GatherExport, (s, input, ct) => s.Export.GatherExportAsync(input, ct));
 
     // After the entries: static fields are initialized in the order they are written.
