@@ -3,7 +3,6 @@ using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Privacy.Api;
 using Serverless.Pipeline.Privacy.Requests;
 using Serverless.Pipeline.Problems;
-using Serverless.Pipeline.Views;
 
 namespace Serverless.Local.Dashboard;
 
@@ -18,7 +17,6 @@ internal static class DashboardEndpoints
     private const int MaxEventLimit = 100;
     private const int ExamplesPerReason = 3;
     private const int ExampleBlobs = 20;
-    private const int HistoryDays = 30;
 
     public static void Map(WebApplication app)
     {
@@ -27,24 +25,26 @@ internal static class DashboardEndpoints
         app.Lifetime.ApplicationStarted.Register(sampler.Start);
         app.Lifetime.ApplicationStopping.Register(() => sampler.DisposeAsync().AsTask().GetAwaiter().GetResult());
         var metrics = new PipelineMetricsWindow(app.Services.GetRequiredService<TimeProvider>());
+        var history = new CounterHistoryCache(app.Services.GetRequiredService<TimeProvider>());
         app.Lifetime.ApplicationStopped.Register(metrics.Dispose);
 
         var page = DashboardPage.Load();
         app.MapGet(PagePath, page.Write);
-        app.MapGet("/api/dashboard/summary", (HttpContext http, LocalRuntime runtime, TimeProvider time) => SummaryAsync(http, runtime, time, sampler, metrics));
-        app.MapGet("/api/dashboard/quarantine", QuarantineAsync);
+        app.MapGet("/api/dashboard/summary", (HttpContext http, LocalRuntime runtime, TimeProvider time) => SummaryAsync(http, runtime, time, sampler, metrics, history));
+        app.MapGet("/api/dashboard/quarantine", (HttpContext http, LocalRuntime runtime) => QuarantineAsync(http, runtime, history));
         app.MapGet("/api/dashboard/customers/{tenant}/{**subject}", CustomerAsync);
         app.MapGet("/api/dashboard/privacy", PrivacyAsync);
     }
 
-    private static async Task<IResult> SummaryAsync(HttpContext http, LocalRuntime runtime, TimeProvider time, ThroughputSampler sampler, PipelineMetricsWindow metrics)
+    private static async Task<IResult> SummaryAsync(HttpContext http, LocalRuntime runtime, TimeProvider time, ThroughputSampler sampler, PipelineMetricsWindow metrics,
+        CounterHistoryCache histories)
     {
         if (DashboardAccess.Refusal(http, DashboardAccess.StaffRole, Caller.ComplianceRole) is { } refusal)
         {
             return refusal;
         }
 
-        var history = await HistoryAsync(runtime, time, http.RequestAborted);
+        var history = await histories.GetAsync(runtime, http.RequestAborted);
         var stats = runtime.Stream.Statistics;
         return DashboardResults.Ok(new
         {
@@ -63,7 +63,7 @@ internal static class DashboardEndpoints
             metrics = metrics.Snapshot(),
             history = new
             {
-                days = HistoryDays,
+                days = CounterHistoryCache.Days,
                 stored = history.Stored,
                 quarantined = history.Quarantined,
                 quarantinedByReason = history.QuarantinedByReason,
@@ -72,14 +72,7 @@ internal static class DashboardEndpoints
         });
     }
 
-    /// <summary>The daily counters of the last <see cref="HistoryDays"/> days: what earlier runs stored, too.</summary>
-    private static Task<CounterTotals> HistoryAsync(LocalRuntime runtime, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        return CounterHistory.ReadAsync(runtime.Pipeline.Storage.Counters, today.AddDays(1 - HistoryDays), today, cancellationToken);
-    }
-
-    private static async Task<IResult> QuarantineAsync(HttpContext http, LocalRuntime runtime, TimeProvider time)
+    private static async Task<IResult> QuarantineAsync(HttpContext http, LocalRuntime runtime, CounterHistoryCache histories)
     {
         if (DashboardAccess.Refusal(http, DashboardAccess.StaffRole, Caller.ComplianceRole) is { } refusal)
         {
@@ -87,7 +80,7 @@ internal static class DashboardEndpoints
         }
 
         var counts = ByReason(runtime);
-        var history = await HistoryAsync(runtime, time, http.RequestAborted);
+        var history = await histories.GetAsync(runtime, http.RequestAborted);
         var examples = await QuarantineExamples.ReadAsync(runtime.Pipeline.Storage.Quarantine, ExamplesPerReason, ExampleBlobs, http.RequestAborted);
         var reasons = counts.Keys.Union(history.QuarantinedByReason.Keys, StringComparer.Ordinal).Union(examples.Keys, StringComparer.Ordinal)
             .Order(StringComparer.Ordinal).Select(reason => new
@@ -97,7 +90,7 @@ internal static class DashboardEndpoints
                 historyCount = history.QuarantinedByReason.GetValueOrDefault(reason),
                 examples = examples.GetValueOrDefault(reason) ?? [],
             });
-        return DashboardResults.Ok(new { total = runtime.Stream.Statistics.Quarantined, historyTotal = history.Quarantined, historyDays = HistoryDays, reasons });
+        return DashboardResults.Ok(new { total = runtime.Stream.Statistics.Quarantined, historyTotal = history.Quarantined, historyDays = CounterHistoryCache.Days, reasons });
     }
 
     private static async Task<IResult> CustomerAsync(HttpContext http, LocalRuntime runtime, string tenant, string? subject, string? limit)
