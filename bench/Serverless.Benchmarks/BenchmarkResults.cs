@@ -1,10 +1,14 @@
 namespace Serverless.Benchmarks;
 
-/// <summary>The processing stage against System.Text.Json's parse-and-write, one thread, no I/O.</summary>
-internal sealed record ProcessingResult(double Rate, double BaselineRate, double BytesPerEvent, double BaselineBytesPerEvent, double AverageEventBytes)
+/// <summary>The processing stage against System.Text.Json's parse-and-write, one thread, no I/O, on the realistic mix.</summary>
+/// <param name="Leads">The same on leads alone (phones, emails, names, addresses: the costliest events), printed beside it.</param>
+internal sealed record ProcessingResult(double Rate, double BaselineRate, double BytesPerEvent, double BaselineBytesPerEvent, double AverageEventBytes, ProcessingResult? Leads = null)
 {
-    /// <summary>Issue 2: the processing stage should run at half the speed of merely parsing and writing the events.</summary>
-    public const double TargetRatio = 0.5;
+    /// <summary>Issue 16: the processing stage should run at a quarter of the speed of merely parsing and writing the events.</summary>
+    public const double TargetRatio = 0.25;
+
+    /// <summary>Issue 16: at most this many bytes allocated per event.</summary>
+    public const double TargetBytesPerEvent = 8 * 1024;
 
     public double Ratio => Rate / BaselineRate;
 }

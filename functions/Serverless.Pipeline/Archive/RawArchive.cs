@@ -35,7 +35,7 @@ public static class RawArchive
 
         writer.WriteString("datacontenttype", "application/json");
         writer.WritePropertyName("data");
-        e.Data.WriteTo(writer);
+        writer.WriteRawValue(prepared.Data.Span, skipInputValidation: true);
         prepared.Enrichments.WriteTo(writer, pseudonymized: false);
         writer.WriteEndObject();
     }

@@ -8,12 +8,12 @@ internal static class EmailEnrichment
     private static readonly FrozenSet<string> FreeMailDomains = RuleFiles.Lines("free-mail-domains.txt").ToFrozenSet(StringComparer.OrdinalIgnoreCase);
     private static readonly FrozenSet<string> RoleAccounts = RuleFiles.Lines("role-accounts.txt").ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
-    public static void Enrich(string address, EnrichmentEntry entry, string tenant)
+    public static void Enrich(string address, EnrichmentEntry entry)
     {
         var at = address.LastIndexOf('@');
         if (at <= 0 || at == address.Length - 1)
         {
-            EventEnrichments.MarkMissing(entry, MissingReason.Unparseable, tenant);
+            entry.SetMissing(MissingReason.Unparseable);
             return;
         }
 

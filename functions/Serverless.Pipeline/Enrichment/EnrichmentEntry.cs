@@ -35,6 +35,13 @@ public sealed class EnrichmentEntry
 
     public bool? Flag(string name) => _values.FirstOrDefault(v => v.Name == name).Flag;
 
+    /// <summary>Takes the values and the missing reason of an entry derived before from the same value.</summary>
+    internal void CopyFrom(EnrichmentEntry derived)
+    {
+        _values.AddRange(derived._values);
+        Missing ??= derived.Missing;
+    }
+
     /// <summary>Marks the entry incomplete. The first reason wins: it is the one that stopped the rest.</summary>
     internal void SetMissing(string reason) => Missing ??= reason;
 

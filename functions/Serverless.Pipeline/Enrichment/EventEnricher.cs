@@ -19,6 +19,12 @@ public sealed class EventEnricher
     private readonly PipelineOptions _options;
     private readonly Pseudonymizer _pseudonymizer;
     private readonly GeoSource _geo;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, EnrichmentContext> _contexts = new(StringComparer.Ordinal);
+
+    // Keyed by the context too: a tenant's site hosts and join keys are part of what is derived. Bounded; it holds
+    // derived values (a click id among them) in memory only, and starts again empty when full.
+    private readonly Normalization.ResultCache<(EnrichAs Kind, EnrichmentContext Context, string Text), EnrichmentEntry> _derived =
+        new(20_000, key => Derive(key.Kind, key.Text, key.Context));
 
     public EventEnricher(PipelineOptions options, Pseudonymizer pseudonymizer, GeoSource geo)
     {
@@ -33,65 +39,63 @@ public sealed class EventEnricher
         return new EventEnricher(options, pseudonymizer, GeoSource.Open(options.Enrichment.GeoIpDatabasePath, logger));
     }
 
-    public EventEnrichments Enrich(PipelineEvent pipelineEvent, EventSchema schema)
+    /// <summary>
+    /// Enriches one field's (already normalized) text as its <c>x-enrich</c> rule says, adding an entry named
+    /// <paramref name="field"/>. Returns the text to store in place of the value (an IP address's network), or null to
+    /// keep it.
+    /// </summary>
+    internal string? EnrichField(EnrichmentRule enrich, string field, string text, EnrichmentContext context, EventEnrichments enrichments)
     {
-        ArgumentNullException.ThrowIfNull(pipelineEvent);
-        ArgumentNullException.ThrowIfNull(schema);
-        var enrichments = new EventEnrichments();
-        EnrichmentContext? context = null;
-        foreach (var rule in schema.Rules)
+        var entry = enrichments.Start(field, enrich.KindName);
+        switch (enrich.Kind)
         {
-            if (rule.Enrich is not { } enrich)
-            {
-                continue;
-            }
-
-            var ordinal = 0;
-            foreach (var (parent, key, value) in JsonPaths.Leaves(pipelineEvent.Data, rule.Path))
-            {
-                var field = rule.HasArrayStep ? $"{rule.DottedPath}[{ordinal++}]" : rule.DottedPath;
-                if (value is null || value.GetValueKind() != JsonValueKind.String)
+            case EnrichAs.Ip:
+                return IpEnrichment.Enrich(text, entry, context);
+            case EnrichAs.Reference:
+                entry.Add("table", enrich.Table!);
+                enrichments.Defer(new PendingLookup(entry, context.Tenant, enrich.Table!, text.Trim()));
+                return null;
+            default:
+                // The same pages, referrers, agents and numbers come back again and again: derive each once.
+                var derived = _derived.Get((enrich.Kind, context, text));
+                entry.CopyFrom(derived);
+                if (derived.Missing is { } reason)
                 {
-                    continue;
+                    EventEnrichments.CountMissing(entry.Kind, reason, context.Tenant);
                 }
 
-                context ??= ContextFor(pipelineEvent.Tenant);
-                var entry = enrichments.Start(field, enrich.KindName);
-                var text = value.GetValue<string>();
-                switch (enrich.Kind)
-                {
-                    case EnrichAs.Phone:
-                        PhoneEnrichment.Enrich(text, entry, context.Tenant);
-                        break;
-                    case EnrichAs.Email:
-                        EmailEnrichment.Enrich(text, entry, context.Tenant);
-                        break;
-                    case EnrichAs.PageUrl:
-                        PageUrlEnrichment.Enrich(text, entry, context.Tenant, context.JoinKey);
-                        break;
-                    case EnrichAs.Referrer:
-                        ReferrerEnrichment.Enrich(text, entry, context.Tenant, context.Tenancy.SiteHosts);
-                        break;
-                    case EnrichAs.UserAgent:
-                        UserAgentEnrichment.Enrich(text, entry, context.Tenant);
-                        break;
-                    case EnrichAs.Ip when IpEnrichment.Enrich(text, entry, context) is { } anonymized:
-                        JsonPaths.Set(parent, key, anonymized);
-                        break;
-                    case EnrichAs.Reference:
-                        entry.Add("table", enrich.Table!);
-                        enrichments.Defer(new PendingLookup(entry, context.Tenant, enrich.Table!, text.Trim()));
-                        break;
-                }
-            }
+                return null;
+        }
+    }
+
+    private static EnrichmentEntry Derive(EnrichAs kind, string text, EnrichmentContext context)
+    {
+        var entry = new EnrichmentEntry(string.Empty, new EnrichmentRule(kind, null).KindName);
+        switch (kind)
+        {
+            case EnrichAs.Phone:
+                PhoneEnrichment.Enrich(text, entry);
+                break;
+            case EnrichAs.Email:
+                EmailEnrichment.Enrich(text, entry);
+                break;
+            case EnrichAs.PageUrl:
+                PageUrlEnrichment.Enrich(text, entry, context.JoinKey);
+                break;
+            case EnrichAs.Referrer:
+                ReferrerEnrichment.Enrich(text, entry, context.Tenancy.SiteHosts);
+                break;
+            case EnrichAs.UserAgent:
+                UserAgentEnrichment.Enrich(text, entry);
+                break;
         }
 
-        return enrichments;
+        return entry;
     }
 
     /// <summary>
     /// Replaces every IP address the schema declares (<c>x-enrich: ip</c>) in <paramref name="data"/> by its network, as
-    /// <see cref="Enrich"/> does, for an event that is quarantined instead of stored: nothing is stored with a full
+    /// <see cref="EnrichField"/> does, for an event that is quarantined instead of stored: nothing is stored with a full
     /// address, quarantine included. Values that are not addresses are left as they are. True when anything changed.
     /// </summary>
     public bool AnonymizeAddresses(JsonObject data, string tenant, EventSchema schema)
@@ -114,9 +118,7 @@ public sealed class EventEnricher
         return changed;
     }
 
-    private EnrichmentContext ContextFor(string tenant)
-    {
-        var tenancy = _options.TenantOrDefault(tenant).Enrichment;
-        return new EnrichmentContext(tenant, tenancy, _geo, value => _pseudonymizer.JoinKey(tenant, value));
-    }
+    // One context per tenant for the life of the enricher: derived values are cached by it.
+    internal EnrichmentContext ContextFor(string tenant) =>
+        _contexts.GetOrAdd(tenant, t => new EnrichmentContext(t, _options.TenantOrDefault(t).Enrichment, _geo, value => _pseudonymizer.JoinKey(t, value)));
 }

@@ -36,6 +36,14 @@ public sealed class EventEnrichments
         return entry;
     }
 
+    /// <summary>Puts the entries in the order of <paramref name="keys"/> (one per entry, as added), keeping equal keys as added.</summary>
+    internal void Reorder(IReadOnlyList<int> keys)
+    {
+        var ordered = _entries.Select((entry, i) => (entry, key: keys[i])).OrderBy(e => e.key).Select(e => e.entry).ToList();
+        _entries.Clear();
+        _entries.AddRange(ordered);
+    }
+
     internal void Defer(PendingLookup lookup) => (_pending ??= []).Add(lookup);
 
     internal void ClearPending() => _pending = null;
@@ -44,11 +52,15 @@ public sealed class EventEnrichments
     internal static void MarkMissing(EnrichmentEntry entry, string reason, string tenant)
     {
         entry.SetMissing(reason);
+        CountMissing(entry.Kind, reason, tenant);
+    }
+
+    /// <summary>Counts an incomplete entry, by kind and reason (never by value).</summary>
+    internal static void CountMissing(string kind, string reason, string tenant) =>
         PipelineTelemetry.EnrichmentsMissing.Add(1,
-            new KeyValuePair<string, object?>(PipelineTelemetry.Tags.Kind, entry.Kind),
+            new KeyValuePair<string, object?>(PipelineTelemetry.Tags.Kind, kind),
             new KeyValuePair<string, object?>(PipelineTelemetry.Tags.Reason, reason),
             new KeyValuePair<string, object?>(PipelineTelemetry.Tags.Tenant, tenant));
-    }
 
     /// <summary>Writes <c>"enrichments": {…}</c>, or nothing when the event has none.</summary>
     public void WriteTo(Utf8JsonWriter writer, bool pseudonymized)

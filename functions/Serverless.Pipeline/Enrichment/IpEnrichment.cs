@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json.Nodes;
 
 namespace Serverless.Pipeline.Enrichment;
 
@@ -11,7 +10,7 @@ namespace Serverless.Pipeline.Enrichment;
 /// </summary>
 internal static class IpEnrichment
 {
-    public static JsonValue? Enrich(string text, EnrichmentEntry entry, EnrichmentContext context)
+    public static string? Enrich(string text, EnrichmentEntry entry, EnrichmentContext context)
     {
         if (!IPAddress.TryParse(text.Trim(), out var address))
         {
@@ -24,7 +23,7 @@ internal static class IpEnrichment
         var cidr = string.Create(CultureInfo.InvariantCulture, $"{anonymized}/{prefix}");
         entry.AddPersonal("network", cidr, context.JoinKey(cidr));
         Locate(address, entry, context);
-        return JsonValue.Create(anonymized);
+        return anonymized;
     }
 
     private static void Locate(IPAddress address, EnrichmentEntry entry, EnrichmentContext context)

@@ -11,11 +11,11 @@ internal static class PageUrlEnrichment
     private static readonly string[] Parameters =
         ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id", "gclid", "fbclid"];
 
-    public static void Enrich(string text, EnrichmentEntry entry, string tenant, Func<string, string> joinKey)
+    public static void Enrich(string text, EnrichmentEntry entry, Func<string, string> joinKey)
     {
         if (!UrlText.TryParse(text, out var url))
         {
-            EventEnrichments.MarkMissing(entry, MissingReason.Unparseable, tenant);
+            entry.SetMissing(MissingReason.Unparseable);
             return;
         }
 

@@ -7,7 +7,7 @@ internal static class PhoneEnrichment
 {
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
 
-    public static void Enrich(string e164, EnrichmentEntry entry, string tenant)
+    public static void Enrich(string e164, EnrichmentEntry entry)
     {
         PhoneNumber number;
         try
@@ -16,14 +16,14 @@ internal static class PhoneEnrichment
         }
         catch (NumberParseException)
         {
-            EventEnrichments.MarkMissing(entry, MissingReason.Unparseable, tenant);
+            entry.SetMissing(MissingReason.Unparseable);
             return;
         }
 
         var region = Util.GetRegionCodeForNumber(number);
         if (string.IsNullOrEmpty(region) || region == "ZZ")
         {
-            EventEnrichments.MarkMissing(entry, MissingReason.UnknownValue, tenant);
+            entry.SetMissing(MissingReason.UnknownValue);
             return;
         }
 

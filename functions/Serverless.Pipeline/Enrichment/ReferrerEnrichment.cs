@@ -6,11 +6,11 @@ namespace Serverless.Pipeline.Enrichment;
 /// </summary>
 internal static class ReferrerEnrichment
 {
-    public static void Enrich(string text, EnrichmentEntry entry, string tenant, IReadOnlyList<string> siteHosts)
+    public static void Enrich(string text, EnrichmentEntry entry, IReadOnlyList<string> siteHosts)
     {
         if (!UrlText.TryParse(text, out var url) || !url.IsAbsoluteUri)
         {
-            EventEnrichments.MarkMissing(entry, MissingReason.Unparseable, tenant);
+            entry.SetMissing(MissingReason.Unparseable);
             return;
         }
 

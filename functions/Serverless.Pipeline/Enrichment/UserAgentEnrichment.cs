@@ -3,7 +3,7 @@ namespace Serverless.Pipeline.Enrichment;
 /// <summary>Browser, OS and device family of a user-agent string, from the shipped rules.</summary>
 internal static class UserAgentEnrichment
 {
-    public static void Enrich(string userAgent, EnrichmentEntry entry, string tenant)
+    public static void Enrich(string userAgent, EnrichmentEntry entry)
     {
         var rules = UserAgentRules.Shipped;
         var device = rules.Match("device", userAgent);
@@ -28,7 +28,7 @@ internal static class UserAgentEnrichment
 
         if (device is null || (browser is null && device.Value.Name != "bot"))
         {
-            EventEnrichments.MarkMissing(entry, MissingReason.UnknownValue, tenant);
+            entry.SetMissing(MissingReason.UnknownValue);
         }
     }
 

@@ -1,10 +1,7 @@
-using System.Net.Mime;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Text.Unicode;
 using CloudNative.CloudEvents;
-using CloudNative.CloudEvents.SystemTextJson;
 
 namespace Serverless.Pipeline.Events;
 
@@ -22,8 +19,6 @@ public sealed partial class EnvelopeParser
         CloudEventAttribute.CreateExtension(Telemetry.TraceParent.AttributeName, CloudEventAttributeType.String);
 
     private static readonly CloudEventAttribute[] ExtensionAttributes = [TenantAttribute, TraceParentAttribute];
-    private static readonly ContentType StructuredJson = new("application/cloudevents+json");
-    private readonly JsonEventFormatter _formatter = new();
 
     public static IReadOnlyList<CloudEventAttribute> Extensions => ExtensionAttributes;
 
@@ -41,19 +36,10 @@ public sealed partial class EnvelopeParser
             return ParseOutcome.Rejected(Rejection.Of(RejectionReason.MalformedEnvelope, "$", "encoding", "The event is not valid UTF-8."));
         }
 
-        CloudEvent cloudEvent;
-        try
-        {
-            cloudEvent = _formatter.DecodeStructuredModeMessage(body, StructuredJson, ExtensionAttributes);
-        }
-        catch (Exception ex) when (ex is ArgumentException or JsonException or FormatException or InvalidOperationException)
-        {
-            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.MalformedEnvelope, "$", "cloudevents", ex.Message));
-        }
-
-        return FromCloudEvent(cloudEvent, fallbackTime);
+        return EnvelopeReader.Read(body, fallbackTime);
     }
 
+    /// <summary>The pipeline's rules over an event the CloudEvents SDK decoded (ingestion maps webhooks with it).</summary>
     public static ParseOutcome FromCloudEvent(CloudEvent cloudEvent, DateTimeOffset fallbackTime)
     {
         ArgumentNullException.ThrowIfNull(cloudEvent);
@@ -98,7 +84,6 @@ public sealed partial class EnvelopeParser
                 "Data must be a JSON object."));
         }
 
-        var dataJson = element.GetRawText();
         return ParseOutcome.Parsed(new PipelineEvent
         {
             Id = cloudEvent.Id!,
@@ -108,13 +93,12 @@ public sealed partial class EnvelopeParser
             Tenant = tenant,
             Time = (cloudEvent.Time ?? fallbackTime).ToUniversalTime(),
             DataSchema = cloudEvent.DataSchema?.OriginalString,
-            Data = JsonObject.Create(element)!,
-            DataJson = dataJson,
+            DataUtf8 = System.Text.Encoding.UTF8.GetBytes(element.GetRawText()),
             TraceParent = cloudEvent[TraceParentAttribute] as string,
         });
     }
 
-    private static bool IsJsonContentType(string contentType)
+    internal static bool IsJsonContentType(string contentType)
     {
         var mediaType = contentType.Split(';', 2)[0].Trim();
         return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)

@@ -1,10 +1,8 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Serverless.Pipeline.Events;
-using Serverless.Pipeline.Validation;
 
 namespace Serverless.Pipeline.Keys;
 
@@ -15,8 +13,10 @@ namespace Serverless.Pipeline.Keys;
 public sealed class Pseudonymizer
 {
     private const int KeyBytesInOutput = 18; // 144 bits: collisions are out of reach, and it is 24 base64url characters.
+    private const int EncodedLength = KeyBytesInOutput / 3 * 4;
+    private const byte Separator = 0x1F;
     private readonly byte[] _key;
-    private readonly string _keyId;
+    private readonly byte[] _prefix;
 
     public Pseudonymizer(byte[] key, string keyId)
     {
@@ -28,58 +28,53 @@ public sealed class Pseudonymizer
         }
 
         _key = key;
-        _keyId = keyId;
+        _prefix = Encoding.UTF8.GetBytes(keyId + "_");
     }
 
     public string JoinKey(string tenant, string value)
     {
-        ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(value);
-        var length = Encoding.UTF8.GetMaxByteCount(tenant.Length + value.Length + 1);
-        var rented = ArrayPool<byte>.Shared.Rent(length);
+        return JoinKey(tenant, value.AsSpan());
+    }
+
+    public string JoinKey(string tenant, ReadOnlySpan<char> value)
+    {
+        Span<byte> key = stackalloc byte[_prefix.Length + EncodedLength];
+        Format(tenant, value, key);
+        return Encoding.UTF8.GetString(key);
+    }
+
+    /// <summary>Writes the join key of <paramref name="value"/> as a JSON string, without an intermediate string.</summary>
+    public void WriteJoinKey(Utf8JsonWriter writer, string tenant, ReadOnlySpan<char> value)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        Span<byte> key = stackalloc byte[_prefix.Length + EncodedLength];
+        Format(tenant, value, key);
+        writer.WriteStringValue(key);
+    }
+
+    private void Format(string tenant, ReadOnlySpan<char> value, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        var length = Encoding.UTF8.GetMaxByteCount(tenant.Length + value.Length) + 1;
+        byte[]? rented = null;
+        var input = length <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(length));
         try
         {
-            var written = Encoding.UTF8.GetBytes(tenant, rented);
-            rented[written++] = 0x1F;
-            written += Encoding.UTF8.GetBytes(value, rented.AsSpan(written));
+            var written = Encoding.UTF8.GetBytes(tenant, input);
+            input[written++] = Separator;
+            written += Encoding.UTF8.GetBytes(value, input[written..]);
             Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            HMACSHA256.HashData(_key, rented.AsSpan(0, written), mac);
-            return _keyId + "_" + Base64Url(mac[..KeyBytesInOutput]);
+            HMACSHA256.HashData(_key, input[..written], mac);
+            _prefix.CopyTo(destination);
+            Base64Url.EncodeToUtf8(mac[..KeyBytesInOutput], destination[_prefix.Length..]);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
-
-    /// <summary>A copy of the event's data with every <c>x-pii</c> value replaced by its join key.</summary>
-    public JsonObject Pseudonymize(PipelineEvent pipelineEvent, EventSchema schema)
-    {
-        ArgumentNullException.ThrowIfNull(pipelineEvent);
-        ArgumentNullException.ThrowIfNull(schema);
-        var copy = pipelineEvent.Data.DeepClone().AsObject();
-        foreach (var rule in schema.Rules)
-        {
-            if (!rule.IsPii)
+            if (rented is not null)
             {
-                continue;
-            }
-
-            foreach (var (parent, key, value) in JsonPaths.Leaves(copy, rule.Path))
-            {
-                if (value is null || value.GetValueKind() == JsonValueKind.Null)
-                {
-                    continue;
-                }
-
-                var text = value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
-                JsonPaths.Set(parent, key, JsonValue.Create(JoinKey(pipelineEvent.Tenant, text)));
+                ArrayPool<byte>.Shared.Return(rented);
             }
         }
-
-        return copy;
     }
-
-    private static string Base64Url(ReadOnlySpan<byte> bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

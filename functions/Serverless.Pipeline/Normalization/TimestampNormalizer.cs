@@ -17,31 +17,45 @@ public static class TimestampNormalizer
     public static bool TryNormalize(JsonValue value, out string normalized, out string error)
     {
         ArgumentNullException.ThrowIfNull(value);
+        return value.GetValueKind() switch
+        {
+            JsonValueKind.String => TryNormalize(value.GetValue<string>(), out normalized, out error),
+            JsonValueKind.Number when value.TryGetValue<long>(out var epoch) => TryFromEpoch(epoch, out normalized, out error),
+            _ => NotATimestamp(out normalized, out error),
+        };
+    }
+
+    /// <summary>A timestamp given as text: ISO-8601 with any offset, or a number of epoch seconds or milliseconds.</summary>
+    public static bool TryNormalize(string value, out string normalized, out string error)
+    {
+        ArgumentNullException.ThrowIfNull(value);
         normalized = string.Empty;
         error = string.Empty;
-        switch (value.GetValueKind())
+        var text = value.Trim();
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var epochText))
         {
-            case JsonValueKind.String:
-                var text = value.GetValue<string>().Trim();
-                if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var epochText))
-                {
-                    return TryFromEpoch(epochText, out normalized, out error);
-                }
-
-                if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var parsed))
-                {
-                    normalized = Format(parsed);
-                    return true;
-                }
-
-                error = "Not an ISO-8601 timestamp or a number of seconds since the epoch.";
-                return false;
-            case JsonValueKind.Number when value.TryGetValue<long>(out var epoch):
-                return TryFromEpoch(epoch, out normalized, out error);
-            default:
-                error = "A timestamp must be a string or a whole number of seconds since the epoch.";
-                return false;
+            return TryFromEpoch(epochText, out normalized, out error);
         }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var parsed))
+        {
+            normalized = Format(parsed);
+            return true;
+        }
+
+        error = "Not an ISO-8601 timestamp or a number of seconds since the epoch.";
+        return false;
+    }
+
+    /// <summary>A timestamp given as a JSON number: whole epoch seconds or milliseconds.</summary>
+    public static bool TryNormalize(long epoch, out string normalized, out string error) => TryFromEpoch(epoch, out normalized, out error);
+
+    /// <summary>A JSON value that can be no timestamp (a fraction, a boolean, an object…).</summary>
+    public static bool NotATimestamp(out string normalized, out string error)
+    {
+        normalized = string.Empty;
+        error = "A timestamp must be a string or a whole number of seconds since the epoch.";
+        return false;
     }
 
     private static bool TryFromEpoch(long epoch, out string normalized, out string error)

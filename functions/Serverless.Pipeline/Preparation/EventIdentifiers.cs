@@ -19,6 +19,24 @@ public sealed record EventIdentifiers(IReadOnlyList<string> Emails, IReadOnlyLis
 
     public bool IsEmpty => Emails.Count == 0 && Phones.Count == 0;
 
+    /// <summary>The identifiers in an event's data; none when the data cannot be read as one JSON object (it repeats a name).</summary>
+    public static EventIdentifiers Read(Events.PipelineEvent pipelineEvent, string defaultRegion)
+    {
+        ArgumentNullException.ThrowIfNull(pipelineEvent);
+        JsonObject data;
+        try
+        {
+            data = pipelineEvent.ParseData();
+            _ = data.Count;
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
+        {
+            return None;
+        }
+
+        return Read(data, defaultRegion);
+    }
+
     public static EventIdentifiers Read(JsonNode? data, string defaultRegion)
     {
         var emails = new SortedSet<string>(StringComparer.Ordinal);

@@ -4,14 +4,13 @@ using Serverless.Pipeline.Configuration;
 using Serverless.Pipeline.Enrichment;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Keys;
-using Serverless.Pipeline.Normalization;
 using Serverless.Pipeline.Validation;
 
 namespace Serverless.Pipeline.Preparation;
 
 /// <summary>
-/// The CPU half of processing, with no I/O: parse the envelope, validate data against its schema, normalize, enrich,
-/// pseudonymize. Safe to call from several threads at once.
+/// The CPU half of processing, with no I/O: read the envelope, then one pass over the data that validates it against
+/// its schema, normalizes, enriches and pseudonymizes (<see cref="EventPass"/>). Safe to call from several threads at once.
 /// </summary>
 public sealed class EventPreparer
 {
@@ -62,24 +61,31 @@ public sealed class EventPreparer
             return Reject(incoming, resolution.Rejection!, pipelineEvent);
         }
 
-        var violations = SchemaValidator.Validate(schema, pipelineEvent.DataJson);
-        if (violations.Count > 0)
+        var tenant = pipelineEvent.Tenant;
+        var fields = new FieldWriter(tenant, _options.RegionFor(tenant), _pseudonymizer, _enricher);
+        EventPassResult result;
+        try
         {
-            return Reject(WithoutFullAddresses(incoming, pipelineEvent, schema), new Rejection(RejectionReason.SchemaViolation, violations), pipelineEvent);
+            result = EventPass.Run(pipelineEvent.DataUtf8.Span, schema, fields);
+        }
+        catch (JsonException ex)
+        {
+            return Reject(incoming, Rejection.Of(RejectionReason.MalformedEnvelope, "$.data", "json", ex.Message), pipelineEvent);
         }
 
-        var fields = new NormalizedFields();
-        var normalizationErrors = EventNormalizer.Normalize(pipelineEvent, schema, _options.RegionFor(pipelineEvent.Tenant), fields);
-        if (normalizationErrors.Count > 0)
+        if (result.Violations.Count > 0)
+        {
+            return Reject(WithoutFullAddresses(incoming, pipelineEvent, schema), new Rejection(RejectionReason.SchemaViolation, result.Violations), pipelineEvent);
+        }
+
+        if (fields.NormalizationErrors is { } normalizationErrors)
         {
             return Reject(WithoutFullAddresses(incoming, pipelineEvent, schema), new Rejection(RejectionReason.NormalizationFailed, normalizationErrors), pipelineEvent);
         }
 
-        // Enrichment before pseudonymization: an IP address is anonymized in the data before any copy of it is made.
-        var enrichments = _enricher.Enrich(pipelineEvent, schema);
-        return PreparationOutcome.Accept(new PreparedEvent(incoming, pipelineEvent, schema, fields.Contact, _pseudonymizer.Pseudonymize(pipelineEvent, schema))
+        return PreparationOutcome.Accept(new PreparedEvent(incoming, pipelineEvent, schema, fields.Contact, result.Stored, result.Pseudonymized)
         {
-            Enrichments = enrichments,
+            Enrichments = fields.Enrichments,
         });
     }
 
@@ -112,7 +118,7 @@ public sealed class EventPreparer
     private PreparationOutcome Reject(IncomingEvent incoming, Rejection rejection, PipelineEvent? pipelineEvent) =>
         PreparationOutcome.Reject(new RejectedEvent(incoming, rejection, pipelineEvent)
         {
-            Identifiers = pipelineEvent is null ? EventIdentifiers.None : EventIdentifiers.Read(pipelineEvent.Data, _options.RegionFor(pipelineEvent.Tenant)),
+            Identifiers = pipelineEvent is null ? EventIdentifiers.None : EventIdentifiers.Read(pipelineEvent, _options.RegionFor(pipelineEvent.Tenant)),
         });
 
     // What the envelope alone says, for an event whose preparation threw: its tenant and subject let the subject index

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Text;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Keys;
 using Serverless.Pipeline.Preparation;
@@ -31,6 +31,9 @@ public sealed record ArchivedEvent(PreparedEvent Prepared, string Blob)
         return byPartition != 0 ? byPartition : a.Position.SequenceNumber.CompareTo(b.Position.SequenceNumber);
     });
 
+    // Stored phones are in E.164 already, which reads the same in every region; "ZZ" is libphonenumber's unknown region.
+    private const string StoredPhoneRegion = "ZZ";
+
     /// <summary>Reads one raw archive line (see <see cref="Archive.RawArchive"/>).</summary>
     public static ArchivedEvent Read(JsonElement line, string blob, SchemaRegistry schemas, Pseudonymizer pseudonymizer)
     {
@@ -40,7 +43,6 @@ public sealed record ArchivedEvent(PreparedEvent Prepared, string Blob)
         var version = line.GetProperty("schemaversion").GetString()!;
         var schema = schemas.Resolve(type, version).Schema
             ?? throw new InvalidDataException($"Blob '{blob}' holds an event of type '{type}' stored under schema version {version}, which is not registered: load that schema to rebuild.");
-        var dataElement = line.GetProperty("data").Clone();
         var pipelineEvent = new PipelineEvent
         {
             Id = line.GetProperty("id").GetString()!,
@@ -49,34 +51,26 @@ public sealed record ArchivedEvent(PreparedEvent Prepared, string Blob)
             Subject = line.GetProperty("subject").GetString()!,
             Tenant = line.GetProperty("tenant").GetString()!,
             Time = ParseTime(line.GetProperty("time")),
-            Data = JsonObject.Create(dataElement)!,
-            DataJson = dataElement.GetRawText(),
+            DataUtf8 = Encoding.UTF8.GetBytes(line.GetProperty("data").GetRawText()),
         };
         var incoming = new IncomingEvent(ReadOnlyMemory<byte>.Empty,
             new StreamPosition(line.GetProperty("streampartition").GetString()!, line.GetProperty("streamsequence").GetInt64()),
             ParseTime(line.GetProperty("enqueuedtime")));
-        var prepared = new PreparedEvent(incoming, pipelineEvent, schema, Contact(pipelineEvent.Data, schema), pseudonymizer.Pseudonymize(pipelineEvent, schema))
+
+        // The stored data is normalized already, so the pass changes nothing in it; it yields the pseudonymized copy and
+        // the contact fields exactly as processing did. Enrichments are read back as stored, not derived again.
+        var fields = new FieldWriter(pipelineEvent.Tenant, StoredPhoneRegion, pseudonymizer, enricher: null);
+        var result = EventPass.Run(pipelineEvent.DataUtf8.Span, schema, fields);
+        if (result.Violations.Count > 0 || fields.NormalizationErrors is not null)
+        {
+            throw new InvalidDataException($"Blob '{blob}' holds event '{pipelineEvent.Id}' whose data no longer passes schema {type} {version}.");
+        }
+
+        var prepared = new PreparedEvent(incoming, pipelineEvent, schema, fields.Contact, pipelineEvent.DataUtf8, result.Pseudonymized)
         {
             Enrichments = Enrichment.EventEnrichments.Read(line, value => pseudonymizer.JoinKey(pipelineEvent.Tenant, value)),
         };
         return new ArchivedEvent(prepared, blob);
-    }
-
-    private static Dictionary<ContactField, string> Contact(JsonObject data, EventSchema schema)
-    {
-        var contact = new Dictionary<ContactField, string>();
-        foreach (var rule in schema.Rules.Where(r => r.Contact != ContactField.None))
-        {
-            foreach (var (_, _, value) in JsonPaths.Leaves(data, rule.Path))
-            {
-                if (value is not null && value.GetValueKind() == JsonValueKind.String)
-                {
-                    contact[rule.Contact] = value.GetValue<string>().Trim();
-                }
-            }
-        }
-
-        return contact;
     }
 
     private static DateTimeOffset ParseTime(JsonElement value) =>

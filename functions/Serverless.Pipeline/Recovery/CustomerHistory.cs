@@ -98,6 +98,6 @@ internal sealed class CustomerHistory
     private EventIdentifiers IdentifiersOf(QuarantineRecord record)
     {
         var incoming = record.ToIncomingEvent();
-        return _parser.Parse(incoming.Body, incoming.EnqueuedTime).Event is { } parsed ? EventIdentifiers.Read(parsed.Data, _region) : EventIdentifiers.None;
+        return _parser.Parse(incoming.Body, incoming.EnqueuedTime).Event is { } parsed ? EventIdentifiers.Read(parsed, _region) : EventIdentifiers.None;
     }
 }

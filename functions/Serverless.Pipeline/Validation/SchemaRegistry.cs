@@ -1,5 +1,4 @@
 using System.Text.Json;
-using NJsonSchema;
 using Serverless.Pipeline.Events;
 
 namespace Serverless.Pipeline.Validation;
@@ -28,7 +27,7 @@ public sealed class SchemaRegistry
             await using var stream = assembly.GetManifestResourceStream(name)
                 ?? throw new InvalidOperationException($"Embedded schema '{name}' is missing.");
             using var reader = new StreamReader(stream);
-            await AddAsync(byType, relative, await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            Add(byType, relative, await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false));
         }
 
         if (!string.IsNullOrWhiteSpace(directory))
@@ -36,7 +35,7 @@ public sealed class SchemaRegistry
             foreach (var file in Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories))
             {
                 var relative = Path.GetRelativePath(directory, file).Replace('\\', '/');
-                await AddAsync(byType, relative, await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+                Add(byType, relative, await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false));
             }
         }
 
@@ -76,7 +75,19 @@ public sealed class SchemaRegistry
             $"Event type '{eventType}' has no schema version '{segment}'; known versions: {string.Join(", ", versions.Keys)}."));
     }
 
-    private static async Task AddAsync(Dictionary<string, SortedList<SchemaVersion, EventSchema>> byType, string relativePath, string text)
+    private static JsonDocument ParseSchema(string relativePath, string text)
+    {
+        try
+        {
+            return JsonDocument.Parse(text);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"Schema '{relativePath}' is not valid JSON: {ex.Message}", ex);
+        }
+    }
+
+    private static void Add(Dictionary<string, SortedList<SchemaVersion, EventSchema>> byType, string relativePath, string text)
     {
         var parts = relativePath.Split('/');
         if (parts.Length != 2 || !parts[1].EndsWith(".json", StringComparison.OrdinalIgnoreCase)
@@ -86,15 +97,19 @@ public sealed class SchemaRegistry
         }
 
         var eventType = parts[0];
-        var schema = await JsonSchema.FromJsonAsync(text).ConfigureAwait(false);
-        using var document = JsonDocument.Parse(text);
+        using var document = ParseSchema(relativePath, text);
         var rules = FieldRuleReader.Read(document.RootElement);
+        if (!CompiledSchema.TryCompile(document.RootElement, rules, out var compiled, out var unsupported))
+        {
+            throw new InvalidDataException(
+                $"Schema '{relativePath}' uses the keyword '{unsupported}', which the event pass does not check; supported keywords: {string.Join(", ", CompiledSchema.Supported.Order(StringComparer.Ordinal))}.");
+        }
         if (!byType.TryGetValue(eventType, out var versions))
         {
             versions = [];
             byType[eventType] = versions;
         }
 
-        versions[version.Value] = new EventSchema(eventType, version.Value, schema, rules);
+        versions[version.Value] = new EventSchema(eventType, version.Value, compiled!, rules);
     }
 }

@@ -22,7 +22,7 @@ internal static class ActivityRows
 
     public static TableEntity ToEntity(string partitionKey, PreparedEvent prepared, string rawBlob)
     {
-        var data = prepared.PseudonymizedData.ToJsonString();
+        var data = prepared.PseudonymizedData;
         var truncated = data.Length > MaxDataChars;
         var entity = new TableEntity(partitionKey, RowKey(prepared))
         {

@@ -24,7 +24,7 @@ public sealed class EnvelopeParserTests
         Assert.Equal("customer/C-99812", parsed.Subject);
         Assert.Equal("acme-law", parsed.Tenant);
         Assert.Equal(new DateTimeOffset(2026, 11, 21, 10, 0, 1, 120, TimeSpan.Zero), parsed.Time);
-        Assert.Equal("/cases/88231/documents", parsed.Data["path"]!.GetValue<string>());
+        Assert.Equal("/cases/88231/documents", parsed.ParseData()["path"]!.GetValue<string>());
     }
 
     [Fact]

@@ -15,11 +15,11 @@ public sealed class EventPreparerTests
     {
         var prepared = Prepare(TestEvents.IntakeLead()).Prepared!;
 
-        var contact = prepared.Event.Data["contact"]!;
+        var contact = prepared.ParseData()["contact"]!;
         Assert.Equal("maria.oconnor@example.com", contact["email"]!.GetValue<string>());
         Assert.Equal("+16175550143", contact["phone"]!.GetValue<string>());
         Assert.Equal("2026-11-20T19:02:58Z", contact["consent"]!["captured_at"]!.GetValue<string>());
-        Assert.Equal("2026-11-20T19:03:11Z", prepared.Event.Data["created_at"]!.GetValue<string>());
+        Assert.Equal("2026-11-20T19:03:11Z", prepared.ParseData()["created_at"]!.GetValue<string>());
         Assert.Equal("O'Connor-Nuñez", prepared.Contact[ContactField.FamilyName]);
         Assert.Equal("maria.oconnor@example.com", prepared.Contact[ContactField.Email]);
         Assert.Equal("es", prepared.Contact[ContactField.Language]);
@@ -34,7 +34,7 @@ public sealed class EventPreparerTests
         var prepared = Prepare(body).Prepared!;
 
         Assert.Equal("+33612345678", prepared.Contact[ContactField.Phone]);
-        Assert.Equal("FR", prepared.Event.Data["country"]!.GetValue<string>());
+        Assert.Equal("FR", prepared.ParseData()["country"]!.GetValue<string>());
         Assert.Equal("a@b.fr", prepared.Contact[ContactField.Email]);
     }
 
@@ -43,7 +43,7 @@ public sealed class EventPreparerTests
     {
         var prepared = Prepare(TestEvents.CrmContactUpdated()).Prepared!;
 
-        Assert.Equal("2025-11-21T09:20:00Z", prepared.Event.Data["occurred_at"]!.GetValue<string>());
+        Assert.Equal("2025-11-21T09:20:00Z", prepared.ParseData()["occurred_at"]!.GetValue<string>());
         Assert.Equal("new.address@example.org", prepared.Contact[ContactField.Email]);
     }
 
@@ -52,14 +52,14 @@ public sealed class EventPreparerTests
     {
         var prepared = Prepare(TestEvents.IntakeLead()).Prepared!;
 
-        var copy = prepared.PseudonymizedData;
+        var copy = prepared.ParsePseudonymizedData();
         var expectedKey = TestPipeline.Pseudonymizer().JoinKey("acme-law", "maria.oconnor@example.com");
         Assert.Equal(expectedKey, copy["contact"]!["email"]!.GetValue<string>());
         Assert.StartsWith("k1_", copy["client"]!["ip"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.DoesNotContain("Maria", copy.ToJsonString(), StringComparison.Ordinal);
         Assert.DoesNotContain("Rear-ended", copy.ToJsonString(), StringComparison.Ordinal);
         Assert.Equal("personal_injury", copy["matter"]!["practice_area"]!.GetValue<string>());
-        Assert.Equal("Maria", prepared.Event.Data["contact"]!["first_name"]!.GetValue<string>());
+        Assert.Equal("Maria", prepared.ParseData()["contact"]!["first_name"]!.GetValue<string>());
     }
 
     [Fact]
@@ -107,8 +107,8 @@ public sealed class EventPreparerTests
 
         var prepared = Prepare(TestEvents.CloudEvent("x4", "intake.lead.created", "lead/L", data)).Prepared!;
 
-        Assert.Null(prepared.Event.Data["contact"]!["phone"]);
+        Assert.Null(prepared.ParseData()["contact"]!["phone"]);
         Assert.False(prepared.Contact.ContainsKey(ContactField.Phone));
-        Assert.IsType<JsonObject>(prepared.PseudonymizedData["contact"]);
+        Assert.IsType<JsonObject>(prepared.ParsePseudonymizedData()["contact"]);
     }
 }

@@ -12,7 +12,7 @@ public sealed class EmailEnrichmentTests
     [InlineData("postmaster@mail.example.co.uk", "mail.example.co.uk", false, true)]
     public void Enrich_Address_GivesDomainFreeMailAndRoleFlags(string address, string domain, bool freeMail, bool roleAccount)
     {
-        var entry = Enrich.Entry("email", e => EmailEnrichment.Enrich(address, e, "t"));
+        var entry = Enrich.Entry("email", e => EmailEnrichment.Enrich(address, e));
 
         Assert.Equal(domain, entry.Text("domain"));
         Assert.Equal(freeMail, entry.Flag("freeMail"));
@@ -22,7 +22,7 @@ public sealed class EmailEnrichmentTests
     [Fact]
     public void Enrich_SubdomainOfAFreeMailDomain_IsNotFreeMail()
     {
-        var entry = Enrich.Entry("email", e => EmailEnrichment.Enrich("a@corp.gmail.com", e, "t"));
+        var entry = Enrich.Entry("email", e => EmailEnrichment.Enrich("a@corp.gmail.com", e));
 
         Assert.Equal(false, entry.Flag("freeMail"));
     }

@@ -93,7 +93,7 @@ public sealed class IpEnrichmentTests : IDisposable
     {
         string? anonymized = null;
         var context = new EnrichmentContext("t", new TenantEnrichmentOptions(), geo, Enrich.JoinKey);
-        var entry = Enrich.Entry("ip", e => anonymized = IpEnrichment.Enrich(address, e, context)?.GetValue<string>());
+        var entry = Enrich.Entry("ip", e => anonymized = IpEnrichment.Enrich(address, e, context));
         return (entry, anonymized);
     }
 }

@@ -15,7 +15,7 @@ public sealed class PhoneEnrichmentTests
     [InlineData("+18005550199", "US", "tollFree")]
     public void Enrich_NumberOfARegion_GivesCountryAndLineType(string e164, string country, string lineType)
     {
-        var entry = Enrich.Entry("phone", e => PhoneEnrichment.Enrich(e164, e, "t"));
+        var entry = Enrich.Entry("phone", e => PhoneEnrichment.Enrich(e164, e));
 
         Assert.Equal(country, entry.Text("country"));
         Assert.Equal(lineType, entry.Text("lineType"));
@@ -25,7 +25,7 @@ public sealed class PhoneEnrichmentTests
     [Fact]
     public void Enrich_UnassignedCountryCode_IsMarkedMissing()
     {
-        var entry = Enrich.Entry("phone", e => PhoneEnrichment.Enrich("+99912345678", e, "t"));
+        var entry = Enrich.Entry("phone", e => PhoneEnrichment.Enrich("+99912345678", e));
 
         Assert.Null(entry.Text("country"));
         Assert.Equal(MissingReason.Unparseable, entry.Missing);

@@ -7,7 +7,7 @@ public sealed class UrlEnrichmentTests
     [Fact]
     public void PageUrl_AdClickLanding_GivesHostAndPseudonymizedClickId()
     {
-        var entry = Enrich.Entry("pageUrl", e => PageUrlEnrichment.Enrich("https://example.com/accident-lawyer?gclid=abc123", e, "t", Enrich.JoinKey));
+        var entry = Enrich.Entry("pageUrl", e => PageUrlEnrichment.Enrich("https://example.com/accident-lawyer?gclid=abc123", e, Enrich.JoinKey));
 
         Assert.Equal("example.com", entry.Text("host"));
         var gclid = entry.Values.Single(v => v.Name == "gclid");
@@ -20,7 +20,7 @@ public sealed class UrlEnrichmentTests
     {
         const string url = "https://www.example.com/landing?utm_source=newsletter&utm_medium=email&utm_campaign=spring%20intake&utm_content=hero+button&fbclid=IwAR2xYz#form";
 
-        var entry = Enrich.Entry("pageUrl", e => PageUrlEnrichment.Enrich(url, e, "t", Enrich.JoinKey));
+        var entry = Enrich.Entry("pageUrl", e => PageUrlEnrichment.Enrich(url, e, Enrich.JoinKey));
 
         Assert.Equal("newsletter", entry.Text("utm_source"));
         Assert.Equal("email", entry.Text("utm_medium"));
@@ -33,7 +33,7 @@ public sealed class UrlEnrichmentTests
     [Fact]
     public void PageUrl_SitePath_GivesCampaignWithoutHost()
     {
-        var entry = Enrich.Entry("pageUrl", e => PageUrlEnrichment.Enrich("/cases/88231?UTM_SOURCE=google&utm_medium=cpc", e, "t", Enrich.JoinKey));
+        var entry = Enrich.Entry("pageUrl", e => PageUrlEnrichment.Enrich("/cases/88231?UTM_SOURCE=google&utm_medium=cpc", e, Enrich.JoinKey));
 
         Assert.Null(entry.Text("host"));
         Assert.Equal("google", entry.Text("utm_source"));
@@ -43,7 +43,7 @@ public sealed class UrlEnrichmentTests
     [Fact]
     public void PageUrl_NotAUrl_IsMarkedUnparseable()
     {
-        var entry = Enrich.Entry("pageUrl", e => PageUrlEnrichment.Enrich("ftp://files.example.com/x", e, "t", Enrich.JoinKey));
+        var entry = Enrich.Entry("pageUrl", e => PageUrlEnrichment.Enrich("ftp://files.example.com/x", e, Enrich.JoinKey));
 
         Assert.Equal(MissingReason.Unparseable, entry.Missing);
     }
@@ -60,7 +60,7 @@ public sealed class UrlEnrichmentTests
     [InlineData("https://www.linkedin.com/feed/", "www.linkedin.com", "social", "LinkedIn")]
     public void Referrer_KnownHost_GivesMediumAndSource(string referrer, string host, string medium, string source)
     {
-        var entry = Enrich.Entry("referrer", e => ReferrerEnrichment.Enrich(referrer, e, "t", []));
+        var entry = Enrich.Entry("referrer", e => ReferrerEnrichment.Enrich(referrer, e, []));
 
         Assert.Equal(host, entry.Text("host"));
         Assert.Equal(medium, entry.Text("medium"));
@@ -74,7 +74,7 @@ public sealed class UrlEnrichmentTests
     [InlineData("https://example.com/", "internal")]
     public void Referrer_OtherHosts_AreInternalForTheTenantsSitesAndOtherwiseOther(string referrer, string medium)
     {
-        var entry = Enrich.Entry("referrer", e => ReferrerEnrichment.Enrich(referrer, e, "t", ["example.com"]));
+        var entry = Enrich.Entry("referrer", e => ReferrerEnrichment.Enrich(referrer, e, ["example.com"]));
 
         Assert.Equal(medium, entry.Text("medium"));
         Assert.Null(entry.Text("source"));
@@ -83,7 +83,7 @@ public sealed class UrlEnrichmentTests
     [Fact]
     public void Referrer_Path_IsMarkedUnparseable()
     {
-        var entry = Enrich.Entry("referrer", e => ReferrerEnrichment.Enrich("/home", e, "t", []));
+        var entry = Enrich.Entry("referrer", e => ReferrerEnrichment.Enrich("/home", e, []));
 
         Assert.Equal(MissingReason.Unparseable, entry.Missing);
     }

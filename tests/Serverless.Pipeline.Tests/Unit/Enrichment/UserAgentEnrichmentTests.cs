@@ -27,7 +27,7 @@ public sealed class UserAgentEnrichmentTests
         "Opera", "115", "Windows", "10", "desktop")]
     public void Enrich_RealUserAgent_GivesBrowserOsAndDevice(string userAgent, string browser, string browserVersion, string os, string? osVersion, string device)
     {
-        var entry = Enrich.Entry("userAgent", e => UserAgentEnrichment.Enrich(userAgent, e, "t"));
+        var entry = Enrich.Entry("userAgent", e => UserAgentEnrichment.Enrich(userAgent, e));
 
         Assert.Equal(browser, entry.Text("browser"));
         Assert.Equal(browserVersion, entry.Text("browserVersion"));
@@ -40,7 +40,7 @@ public sealed class UserAgentEnrichmentTests
     [Fact]
     public void Enrich_Googlebot_IsABotWithoutBrowser()
     {
-        var entry = Enrich.Entry("userAgent", e => UserAgentEnrichment.Enrich("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", e, "t"));
+        var entry = Enrich.Entry("userAgent", e => UserAgentEnrichment.Enrich("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", e));
 
         Assert.Equal("bot", entry.Text("device"));
         Assert.Null(entry.Text("browser"));
@@ -50,7 +50,7 @@ public sealed class UserAgentEnrichmentTests
     [Fact]
     public void Enrich_CommandLineClient_IsMarkedUnknown()
     {
-        var entry = Enrich.Entry("userAgent", e => UserAgentEnrichment.Enrich("curl/8.5.0", e, "t"));
+        var entry = Enrich.Entry("userAgent", e => UserAgentEnrichment.Enrich("curl/8.5.0", e));
 
         Assert.Equal(MissingReason.UnknownValue, entry.Missing);
     }

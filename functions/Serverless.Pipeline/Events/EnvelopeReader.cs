@@ -1,0 +1,429 @@
+using System.Globalization;
+using System.Net.Mime;
+using System.Text;
+using System.Text.Json;
+
+namespace Serverless.Pipeline.Events;
+
+/// <summary>
+/// Reads a structured-mode CloudEvents 1.0 JSON envelope in one forward pass with <see cref="Utf8JsonReader"/>: the
+/// context attributes by name and type as the JSON format defines them, extension attributes (string, boolean or
+/// integer values, names of lower-case letters and digits), and <c>data</c> or <c>data_base64</c>, whose value is only
+/// located (its bytes are a slice of the body) and read later, once, by the event pass.
+/// </summary>
+internal static class EnvelopeReader
+{
+    private const string JsonMediaType = "application/json";
+
+    public static ParseOutcome Read(ReadOnlyMemory<byte> body, DateTimeOffset fallbackTime)
+    {
+        var span = body.Span;
+        var fields = new Fields();
+        try
+        {
+            var reader = new Utf8JsonReader(span, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return Malformed("$", "cloudevents", "A structured-mode CloudEvent must be a JSON object.");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (ReadAttribute(ref reader, ref fields) is { } rejection)
+                {
+                    return ParseOutcome.Rejected(rejection);
+                }
+            }
+
+            if (reader.Read())
+            {
+                return Malformed("$", "cloudevents", "The event has content after its JSON object.");
+            }
+        }
+        catch (JsonException ex)
+        {
+            return Malformed("$", "cloudevents", ex.Message);
+        }
+
+        return Complete(body, fields, fallbackTime);
+    }
+
+    private static Rejection? ReadAttribute(ref Utf8JsonReader reader, ref Fields fields)
+    {
+        var name = reader.ValueIsEscaped ? reader.GetString()! : null;
+        var attribute = name is null ? Known(ref reader) : KnownName(name);
+        name ??= attribute == Attribute.Extension ? reader.GetString()! : null;
+        if (attribute == Attribute.Extension)
+        {
+            if (!(fields.Extensions ??= new HashSet<string>(StringComparer.Ordinal)).Add(name!))
+            {
+                return Duplicate(name!);
+            }
+        }
+        else if ((fields.Seen & (1 << (int)attribute)) != 0)
+        {
+            return Duplicate(AttributeNames[(int)attribute]);
+        }
+        else
+        {
+            fields.Seen |= 1 << (int)attribute;
+        }
+
+        reader.Read();
+        var token = reader.TokenType;
+        switch (attribute)
+        {
+            case Attribute.Data:
+                fields.DataStart = (int)reader.TokenStartIndex;
+                fields.DataToken = token;
+                reader.Skip();
+                fields.DataEnd = (int)reader.BytesConsumed;
+                return null;
+            case Attribute.DataBase64:
+                if (token == JsonTokenType.Null)
+                {
+                    return null;
+                }
+
+                if (token != JsonTokenType.String || !reader.TryGetBytesFromBase64(out _))
+                {
+                    return MalformedRejection("$.data_base64", "cloudevents", "'data_base64' must be a base64 string.");
+                }
+
+                fields.HasDataBase64 = true;
+                return null;
+            case Attribute.SpecVersion:
+                if (token != JsonTokenType.String)
+                {
+                    return MalformedRejection("$.specversion", "cloudevents", "The content does not represent a CloudEvent: 'specversion' must be a string.");
+                }
+
+                fields.SpecVersion = reader.GetString();
+                return null;
+            case Attribute.Extension:
+                return ReadExtension(ref reader, name!, ref fields);
+            default:
+                if (token == JsonTokenType.Null)
+                {
+                    return null;
+                }
+
+                if (token != JsonTokenType.String)
+                {
+                    return MalformedRejection("$." + AttributeNames[(int)attribute], "type", $"The CloudEvents attribute '{AttributeNames[(int)attribute]}' must be a string.");
+                }
+
+                return SetContextAttribute(attribute, reader.GetString()!, ref fields);
+        }
+    }
+
+    private static Rejection? ReadExtension(ref Utf8JsonReader reader, string name, ref Fields fields)
+    {
+        string? value;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.String:
+                value = reader.GetString()!;
+                break;
+            case JsonTokenType.True:
+                value = "true";
+                break;
+            case JsonTokenType.False:
+                value = "false";
+                break;
+            case JsonTokenType.Number when reader.TryGetInt32(out var number):
+                value = number.ToString(CultureInfo.InvariantCulture);
+                break;
+            case JsonTokenType.Number:
+                return MalformedRejection("$." + name, "type", $"The extension attribute '{name}' must be a 32-bit integer when it is a number.");
+            default:
+                return MalformedRejection("$." + name, "type", $"The extension attribute '{name}' must be a string, a boolean or an integer.");
+        }
+
+        // An attribute whose value is null is absent, so only a present one needs a valid name.
+        if (!IsAttributeName(name))
+        {
+            return MalformedRejection("$", "cloudevents", $"'{name}' is not a CloudEvents attribute name: lower-case letters and digits only.");
+        }
+
+        if (StringProblem(value) is { } problem)
+        {
+            return MalformedRejection("$." + name, "cloudevents", $"Value for attribute '{name}' is invalid: {problem}");
+        }
+
+        if (name == "tenant")
+        {
+            fields.Tenant = value;
+        }
+        else if (name == "traceparent")
+        {
+            fields.TraceParent = value;
+        }
+
+        return null;
+    }
+
+    private static Rejection? SetContextAttribute(Attribute attribute, string value, ref Fields fields)
+    {
+        var name = AttributeNames[(int)attribute];
+        var problem = attribute switch
+        {
+            Attribute.Source => Uri.TryCreate(value, UriKind.RelativeOrAbsolute, out _)
+                ? value.Length == 0 ? "CloudEvents 1.0 requires a non-empty URI-reference." : null
+                : "Not a URI-reference.",
+            Attribute.DataSchema => Uri.TryCreate(value, UriKind.Absolute, out _) && !value.StartsWith('/') ? null : "Not an absolute URI.",
+            Attribute.Time => Rfc3339.TryParse(value, out var time) ? SetTime(ref fields, time) : "Not an RFC 3339 timestamp.",
+            _ => StringProblem(value) ?? (value.Length == 0 && attribute is Attribute.Id or Attribute.Type or Attribute.Subject ? "Value must be non-empty." : null),
+        };
+        if (problem is null && attribute == Attribute.DataContentType && !IsMediaType(value))
+        {
+            problem = "Not an RFC 2046 content type.";
+        }
+
+        if (problem is not null)
+        {
+            return MalformedRejection("$." + name, "cloudevents", $"Value for attribute '{name}' is invalid: {problem}");
+        }
+
+        switch (attribute)
+        {
+            case Attribute.Id: fields.Id = value; break;
+            case Attribute.Source: fields.Source = value; break;
+            case Attribute.Type: fields.Type = value; break;
+            case Attribute.Subject: fields.Subject = value; break;
+            case Attribute.DataContentType: fields.DataContentType = value; break;
+            case Attribute.DataSchema: fields.DataSchema = value; break;
+        }
+
+        return null;
+    }
+
+    private static string? SetTime(ref Fields fields, DateTimeOffset time)
+    {
+        fields.Time = time;
+        return null;
+    }
+
+    // The event as a whole: required attributes, then the pipeline's own rules in the order EnvelopeParser applies them.
+    private static ParseOutcome Complete(ReadOnlyMemory<byte> body, Fields fields, DateTimeOffset fallbackTime)
+    {
+        if (fields.SpecVersion is null)
+        {
+            return Malformed("$.specversion", "cloudevents", "The content does not represent a CloudEvent: 'specversion' is missing.");
+        }
+
+        if (fields.SpecVersion != "1.0")
+        {
+            return Malformed("$.specversion", "cloudevents", $"Unsupported CloudEvents spec version '{fields.SpecVersion}'.");
+        }
+
+        var hasData = fields.DataToken is not JsonTokenType.None and not JsonTokenType.Null;
+        if (hasData && fields.HasDataBase64)
+        {
+            return Malformed("$", "cloudevents", "Structured mode content cannot contain both 'data' and 'data_base64' properties.");
+        }
+
+        var contentType = fields.DataContentType ?? (hasData ? JsonMediaType : null);
+        if (hasData && !IsJsonByCloudEvents(contentType!) && fields.DataToken != JsonTokenType.String)
+        {
+            return Malformed("$.data", "cloudevents", "CloudEvents with a non-JSON datacontenttype can only have string data values.");
+        }
+
+        var missing = new List<Violation>(3);
+        AddIfMissing(missing, fields.Id, "id");
+        AddIfMissing(missing, fields.Source, "source");
+        AddIfMissing(missing, fields.Type, "type");
+        if (missing.Count > 0)
+        {
+            return ParseOutcome.Rejected(new Rejection(RejectionReason.MalformedEnvelope, missing));
+        }
+
+        if (string.IsNullOrWhiteSpace(fields.Tenant))
+        {
+            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.MissingTenant, "$.tenant", "required", "The 'tenant' extension attribute is required."));
+        }
+
+        if (!EnvelopeParser.IsValidTenant(fields.Tenant))
+        {
+            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.InvalidTenant, "$.tenant", "pattern",
+                "The tenant must be 1-63 characters of lower-case letters, digits and hyphens."));
+        }
+
+        var subject = fields.Subject?.Trim();
+        if (string.IsNullOrEmpty(subject))
+        {
+            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.MissingSubject, "$.subject", "required",
+                "The 'subject' attribute is required: it names the customer the event is about."));
+        }
+
+        if (contentType is not null && !EnvelopeParser.IsJsonContentType(contentType))
+        {
+            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.UnsupportedDataContentType, "$.datacontenttype", "const",
+                $"Data must be JSON; got '{contentType}'."));
+        }
+
+        if (fields.DataToken != JsonTokenType.StartObject || fields.HasDataBase64)
+        {
+            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.DataNotObject, "$.data", "type", "Data must be a JSON object."));
+        }
+
+        return ParseOutcome.Parsed(new PipelineEvent
+        {
+            Id = fields.Id!,
+            Source = fields.Source!,
+            Type = fields.Type!,
+            Subject = subject,
+            Tenant = fields.Tenant,
+            Time = (fields.Time ?? fallbackTime).ToUniversalTime(),
+            DataSchema = fields.DataSchema,
+            DataUtf8 = body[fields.DataStart..fields.DataEnd],
+            TraceParent = fields.TraceParent,
+        });
+    }
+
+    private static void AddIfMissing(List<Violation> missing, string? value, string name)
+    {
+        if (value is null)
+        {
+            missing.Add(new Violation("$." + name, "required", $"The CloudEvents attribute '{name}' is required."));
+        }
+    }
+
+    private static bool IsJsonByCloudEvents(string contentType)
+    {
+        var mediaType = new ContentType(contentType).MediaType;
+        return mediaType.EndsWith("/json", StringComparison.Ordinal) || mediaType.EndsWith("+json", StringComparison.Ordinal);
+    }
+
+    private static bool IsMediaType(string value)
+    {
+        try
+        {
+            _ = new ContentType(value);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    // CloudEvents 1.0 String: no control characters (U+0000-U+001F, U+007F-U+009F), no noncharacters, no lone surrogates.
+    private static string? StringProblem(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (c <= '\u001f' || c is >= '\u007f' and <= '\u009f')
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"Control character U+{(int)c:x4} is not permitted in string attributes");
+            }
+
+            if (c >= '\ufffe' || c is >= '\ufdd0' and <= '\ufdef')
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"Noncharacter U+{(int)c:x4} is not permitted in string attributes");
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                if ((char.ConvertToUtf32(c, value[++i]) & 0xfffe) == 0xfffe)
+                {
+                    return "Noncharacters are not permitted in string attributes";
+                }
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return "Unpaired surrogate characters are not permitted in string attributes";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsAttributeName(string name)
+    {
+        if (name.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiDigit(c) && !char.IsAsciiLetterLower(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static Attribute Known(ref Utf8JsonReader reader)
+    {
+        for (var i = 0; i < AttributeUtf8.Length; i++)
+        {
+            if (reader.ValueTextEquals(AttributeUtf8[i]))
+            {
+                return (Attribute)i;
+            }
+        }
+
+        return Attribute.Extension;
+    }
+
+    private static Attribute KnownName(string name)
+    {
+        var index = Array.IndexOf(AttributeNames, name);
+        return index < 0 ? Attribute.Extension : (Attribute)index;
+    }
+
+    private static ParseOutcome Malformed(string path, string keyword, string message) =>
+        ParseOutcome.Rejected(MalformedRejection(path, keyword, message));
+
+    private static Rejection MalformedRejection(string path, string keyword, string message) =>
+        Rejection.Of(RejectionReason.MalformedEnvelope, path, keyword, message);
+
+    private static Rejection Duplicate(string name) =>
+        MalformedRejection("$." + name, "cloudevents", $"The attribute '{name}' appears twice: a JSON object's names must be unique.");
+
+    private static readonly string[] AttributeNames = ["specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema", "data", "data_base64"];
+
+    private static readonly byte[][] AttributeUtf8 = [.. AttributeNames.Select(Encoding.UTF8.GetBytes)];
+
+    private enum Attribute
+    {
+        SpecVersion,
+        Id,
+        Source,
+        Type,
+        Subject,
+        Time,
+        DataContentType,
+        DataSchema,
+        Data,
+        DataBase64,
+        Extension,
+    }
+
+    private struct Fields
+    {
+        public int Seen;
+        public HashSet<string>? Extensions;
+        public string? SpecVersion;
+        public string? Id;
+        public string? Source;
+        public string? Type;
+        public string? Subject;
+        public DateTimeOffset? Time;
+        public string? DataContentType;
+        public string? DataSchema;
+        public string? Tenant;
+        public string? TraceParent;
+        public JsonTokenType DataToken;
+        public int DataStart;
+        public int DataEnd;
+        public bool HasDataBase64;
+    }
+}
