@@ -18,6 +18,10 @@ public sealed class Pseudonymizer
     private readonly byte[] _key;
     private readonly byte[] _prefix;
 
+    // One keyed HMAC per thread, reset after each use: the key's inner and outer pads are computed once, not per value.
+    [ThreadStatic]
+    private static (Pseudonymizer Owner, IncrementalHash Mac)? _threadMac;
+
     public Pseudonymizer(byte[] key, string keyId)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -29,6 +33,7 @@ public sealed class Pseudonymizer
 
         _key = key;
         _prefix = Encoding.UTF8.GetBytes(keyId + "_");
+
     }
 
     public string JoinKey(string tenant, string value)
@@ -53,6 +58,19 @@ public sealed class Pseudonymizer
         writer.WriteStringValue(key);
     }
 
+    private IncrementalHash ThreadMac()
+    {
+        if (_threadMac is { } cached && ReferenceEquals(cached.Owner, this))
+        {
+            return cached.Mac;
+        }
+
+        _threadMac?.Mac.Dispose();
+        var mac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
+        _threadMac = (this, mac);
+        return mac;
+    }
+
     private void Format(string tenant, ReadOnlySpan<char> value, Span<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(tenant);
@@ -65,7 +83,9 @@ public sealed class Pseudonymizer
             input[written++] = Separator;
             written += Encoding.UTF8.GetBytes(value, input[written..]);
             Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            HMACSHA256.HashData(_key, input[..written], mac);
+            var hmac = ThreadMac();
+            hmac.AppendData(input[..written]);
+            hmac.GetHashAndReset(mac);
             _prefix.CopyTo(destination);
             Base64Url.EncodeToUtf8(mac[..KeyBytesInOutput], destination[_prefix.Length..]);
         }

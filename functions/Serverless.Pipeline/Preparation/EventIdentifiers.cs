@@ -19,22 +19,63 @@ public sealed record EventIdentifiers(IReadOnlyList<string> Emails, IReadOnlyLis
 
     public bool IsEmpty => Emails.Count == 0 && Phones.Count == 0;
 
-    /// <summary>The identifiers in an event's data; none when the data cannot be read as one JSON object (it repeats a name).</summary>
+    /// <summary>
+    /// The identifiers in an event's data, read from its bytes: a rejected event may repeat a name or be no tree at all,
+    /// and its identifiers must still be found. What cannot be read past a syntax error is left out.
+    /// </summary>
     public static EventIdentifiers Read(Events.PipelineEvent pipelineEvent, string defaultRegion)
     {
         ArgumentNullException.ThrowIfNull(pipelineEvent);
-        JsonObject data;
+        var emails = new SortedSet<string>(StringComparer.Ordinal);
+        var phones = new SortedSet<string>(StringComparer.Ordinal);
+        var underPhone = new Stack<bool>();
+        var reader = new Utf8JsonReader(pipelineEvent.DataUtf8.Span, new JsonReaderOptions { MaxDepth = MaxDepth + 1 });
+        var phoneName = false;
         try
         {
-            data = pipelineEvent.ParseData();
-            _ = data.Count;
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        var name = reader.GetString()!;
+                        phoneName = PhoneNames.Any(p => name.Contains(p, StringComparison.OrdinalIgnoreCase));
+                        break;
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        underPhone.Push((underPhone.Count > 0 && underPhone.Peek()) || phoneName);
+                        phoneName = false;
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        underPhone.TryPop(out _);
+                        break;
+                    case JsonTokenType.String:
+                        Add(reader.GetString()!, (underPhone.Count > 0 && underPhone.Peek()) || phoneName, defaultRegion, emails, phones);
+                        phoneName = false;
+                        break;
+                    default:
+                        phoneName = false;
+                        break;
+                }
+            }
         }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
+        catch (JsonException)
         {
-            return None;
+            // Keep what was read before the data stopped being JSON.
         }
 
-        return Read(data, defaultRegion);
+        return emails.Count == 0 && phones.Count == 0 ? None : new EventIdentifiers([.. emails], [.. phones]);
+    }
+
+    private static void Add(string text, bool underPhone, string region, SortedSet<string> emails, SortedSet<string> phones)
+    {
+        if (ContactForms.LooksLikeEmail(text))
+        {
+            emails.Add(ContactForms.Email(text));
+        }
+        else if (underPhone && ContactForms.Phone(text, region) is { } phone)
+        {
+            phones.Add(phone);
+        }
     }
 
     public static EventIdentifiers Read(JsonNode? data, string defaultRegion)
@@ -74,16 +115,7 @@ public sealed record EventIdentifiers(IReadOnlyList<string> Emails, IReadOnlyLis
 
                 break;
             case JsonValueKind.String:
-                var text = node.GetValue<string>();
-                if (ContactForms.LooksLikeEmail(text))
-                {
-                    emails.Add(ContactForms.Email(text));
-                }
-                else if (underPhone && ContactForms.Phone(text, region) is { } phone)
-                {
-                    phones.Add(phone);
-                }
-
+                Add(node.GetValue<string>(), underPhone, region, emails, phones);
                 break;
         }
     }

@@ -13,6 +13,8 @@ public static class StorageFaults
     {
         AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsUnavailable),
         RequestFailedException failed => failed.Status is 0 or 408 or 429 or >= 500,
+        // A schema's pattern that ran out of time: the same input will time out again, so it is no outage.
+        System.Text.RegularExpressions.RegexMatchTimeoutException => false,
         HttpRequestException or TimeoutException or IOException => true,
         _ => false,
     };

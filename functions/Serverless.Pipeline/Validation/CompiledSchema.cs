@@ -29,6 +29,9 @@ public sealed class CompiledSchema
         "minContains", "maxContains", "additionalItems", "prefixItems", "unevaluatedProperties", "unevaluatedItems",
     };
 
+    /// <summary>How long one <c>pattern</c> may take on one value.</summary>
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(200);
+
     private CompiledSchema(SchemaNode root) => Root = root;
 
     public SchemaNode Root { get; }
@@ -140,7 +143,7 @@ public sealed class CompiledSchema
             UniqueItems = schema.TryGetProperty("uniqueItems", out var unique) && unique.ValueKind == JsonValueKind.True,
             MinLength = Int(schema, "minLength"),
             MaxLength = Int(schema, "maxLength"),
-            Pattern = schema.TryGetProperty("pattern", out var pattern) ? new Regex(pattern.GetString()!, RegexOptions.Compiled | RegexOptions.CultureInvariant) : null,
+            Pattern = schema.TryGetProperty("pattern", out var pattern) ? Pattern(pattern.GetString()!, path) : null,
             Format = schema.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String ? format.GetString() : null,
             Minimum = Number(schema, "minimum"),
             Maximum = Number(schema, "maximum"),
@@ -156,6 +159,20 @@ public sealed class CompiledSchema
         };
         node.HasRulesBelow = node.Rule is not null || properties.Any(p => p.Node.HasRulesBelow) || items?.HasRulesBelow == true;
         return node;
+    }
+
+    // A schema comes from an operator and the text it is matched against from a webhook: a pattern that backtracks
+    // without end is stopped, and the event is quarantined as one that cannot be prepared.
+    private static Regex Pattern(string pattern, List<string> path)
+    {
+        try
+        {
+            return new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, MatchTimeout);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException($"The pattern at '{(path.Count == 0 ? "(root)" : string.Join('.', path))}' is not a valid regular expression: {ex.Message}", ex);
+        }
     }
 
     private static JsonTypes ReadTypes(JsonElement schema)

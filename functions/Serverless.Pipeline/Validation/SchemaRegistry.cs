@@ -99,7 +99,18 @@ public sealed class SchemaRegistry
         var eventType = parts[0];
         using var document = ParseSchema(relativePath, text);
         var rules = FieldRuleReader.Read(document.RootElement);
-        if (!CompiledSchema.TryCompile(document.RootElement, rules, out var compiled, out var unsupported))
+        CompiledSchema? compiled;
+        string? unsupported;
+        try
+        {
+            CompiledSchema.TryCompile(document.RootElement, rules, out compiled, out unsupported);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidDataException($"Schema '{relativePath}': {ex.Message}", ex);
+        }
+
+        if (compiled is null)
         {
             throw new InvalidDataException(
                 $"Schema '{relativePath}' uses the keyword '{unsupported}', which the event pass does not check; supported keywords: {string.Join(", ", CompiledSchema.Supported.Order(StringComparer.Ordinal))}.");

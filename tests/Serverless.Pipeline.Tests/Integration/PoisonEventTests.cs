@@ -149,15 +149,15 @@ public sealed class PoisonEventTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task ProcessAsync_SchemaThatThrowsOnValidation_QuarantinesAsProcessingFailed()
+    public async Task ProcessAsync_PatternThatBacktracksWithoutEnd_QuarantinesAsProcessingFailed()
     {
         var schemas = Directory.CreateTempSubdirectory("schemas");
         var typeDirectory = Directory.CreateDirectory(Path.Combine(schemas.FullName, "test.broken_pattern"));
         await File.WriteAllTextAsync(Path.Combine(typeDirectory.FullName, "1-0-0.json"),
-            """{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"code":{"type":"string","pattern":"(unclosed"}}}""");
+            """{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"code":{"type":"string","pattern":"^(a+)+$"}}}""");
         var harness = await StorageHarness.CreateAsync(azurite.Server, configure: o => o.SchemaDirectory = schemas.FullName);
         var batch = TestEvents.Batch("3", 10,
-            TestEvents.CloudEvent("evt-broken-1", "test.broken_pattern", "customer/B-1", """{"code":"x"}"""),
+            TestEvents.CloudEvent("evt-broken-1", "test.broken_pattern", "customer/B-1", """{"code":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"}"""),
             TestEvents.PageViewed("evt-fine-1", "customer/B-1"));
 
         var result = await harness.Processor.ProcessAsync(batch, CancellationToken.None);

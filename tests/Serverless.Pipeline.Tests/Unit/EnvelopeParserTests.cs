@@ -87,4 +87,36 @@ public sealed class EnvelopeParserTests
 
         Assert.Equal(RejectionReason.MalformedEnvelope, outcome.Rejection!.Reason);
     }
+
+    [Theory]
+    [InlineData("""{"specversion":"1.0","id":"1","id":"2","source":"s","type":"t","subject":"x","tenant":"a","data":{}}""", "$.id")]
+    [InlineData("""{"specversion":"1.0","id":"1","source":"s","type":"t","subject":"x","tenant":"a","tenant":"b","data":{}}""", "$.tenant")]
+    [InlineData("""{"specversion":"1.0","id":"1","source":"s","type":"t","subject":"x","tenant":"a","Bad-Name":"v","data":{}}""", "$")]
+    [InlineData("""{"specversion":"1.0","id":"1","source":"s","type":"t","subject":"x","tenant":"a","time":"2026-11-21T10:00:01z","data":{}}""", "$.time")]
+    [InlineData("""{"specversion":"1.0","id":"1","source":"","type":"t","subject":"x","tenant":"a","data":{}}""", "$.source")]
+    [InlineData("""{"specversion":"1.0","id":"1","source":"s","type":"t","subject":"x","tenant":"a","data":{}} {}""", "$")]
+    [InlineData("""{"specversion":"1.0","id":"1","source":"s","type":"t","subject":"x","tenant":"a","ext":{"nested":true},"data":{}}""", "$.ext")]
+    public void Parse_EnvelopeAgainstCloudEvents_IsMalformedAtThePath(string json, string path)
+    {
+        var outcome = Parse(json);
+
+        Assert.Equal(RejectionReason.MalformedEnvelope, outcome.Rejection!.Reason);
+        Assert.Equal(path, outcome.Rejection.Violations[0].Path);
+    }
+
+    [Fact]
+    public void Parse_DataBase64_IsNotAnObject()
+    {
+        var outcome = Parse("""{"specversion":"1.0","id":"1","source":"s","type":"t","subject":"x","tenant":"a","data_base64":"e30="}""");
+
+        Assert.Equal(RejectionReason.DataNotObject, outcome.Rejection!.Reason);
+    }
+
+    [Fact]
+    public void Parse_DataBeforeAttributes_KeepsTheDataBytesAsTheyArrived()
+    {
+        var outcome = Parse("""{"data":{"b" : [1, 2]},"specversion":"1.0","id":"1","source":"s","type":"t","subject":"x","tenant":"a"}""");
+
+        Assert.Equal("""{"b" : [1, 2]}""", outcome.Event!.DataJson);
+    }
 }
