@@ -17,6 +17,12 @@ internal static class EnvelopeReader
 
     public static ParseOutcome Read(ReadOnlyMemory<byte> body, DateTimeOffset fallbackTime)
     {
+        // A UTF-8 byte order mark is allowed before the JSON text, as System.Text.Json's documents allow it.
+        if (body.Span.StartsWith(Utf8ByteOrderMark))
+        {
+            body = body[Utf8ByteOrderMark.Length..];
+        }
+
         var span = body.Span;
         var fields = new Fields();
         try
@@ -40,8 +46,9 @@ internal static class EnvelopeReader
                 return Malformed("$", "cloudevents", "The event has content after its JSON object.");
             }
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string escapes a lone surrogate (\ud800), which is no text.
             return Malformed("$", "cloudevents", ex.Message);
         }
 
@@ -119,6 +126,12 @@ internal static class EnvelopeReader
 
     private static Rejection? ReadExtension(ref Utf8JsonReader reader, string name, ref Fields fields)
     {
+        // The pipeline's own extensions are String-typed, and the JSON format writes a String as a JSON string.
+        if (name is "tenant" or "traceparent" && reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null))
+        {
+            return MalformedRejection("$." + name, "type", $"The extension attribute '{name}' must be a string.");
+        }
+
         string? value;
         switch (reader.TokenType)
         {
@@ -304,7 +317,7 @@ internal static class EnvelopeReader
             _ = new ContentType(value);
             return true;
         }
-        catch (FormatException)
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
         {
             return false;
         }
@@ -387,6 +400,8 @@ internal static class EnvelopeReader
 
     private static Rejection Duplicate(string name) =>
         MalformedRejection("$." + name, "cloudevents", $"The attribute '{name}' appears twice: a JSON object's names must be unique.");
+
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
     private static readonly string[] AttributeNames = ["specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema", "data", "data_base64"];
 

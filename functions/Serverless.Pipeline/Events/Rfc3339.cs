@@ -29,6 +29,12 @@ internal static class Rfc3339
 
         offsetIndex += FirstOffsetIndex;
         var local = text.AsSpan(0, offsetIndex);
+        if (local[^1] == '.')
+        {
+            // time-secfrac is "." 1*DIGIT: a fraction point needs a digit.
+            return false;
+        }
+
         if (local.Length > LongestParsedLocalPart)
         {
             if (local[LongestParsedLocalPart..].ContainsAnyExceptInRange('0', '9'))

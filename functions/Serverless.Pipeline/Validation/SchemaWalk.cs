@@ -278,7 +278,7 @@ internal ref struct SchemaWalk
             var text = buffer[..reader.CopyString(buffer)];
             if (node.MinLength is not null || node.MaxLength is not null)
             {
-                var length = !reader.ValueIsEscaped && Ascii.IsValid(raw) && raw.IndexOf((byte)'\r') < 0 ? raw.Length : TextElements(text);
+                var length = reader.ValueIsEscaped ? CodePoints(text) : CodePoints(raw);
                 if (length < node.MinLength)
                 {
                     Add("minLength", $"The text has {length} characters; at least {node.MinLength} are required.");
@@ -421,13 +421,34 @@ internal ref struct SchemaWalk
         (JsonTypes.Integer, "integer"), (JsonTypes.Boolean, "boolean"), (JsonTypes.Null, "null"),
     ];
 
-    private static int TextElements(ReadOnlySpan<char> text)
+    // JSON Schema counts a string's length in Unicode code points: in UTF-8, every byte that does not continue one.
+    private static int CodePoints(ReadOnlySpan<byte> utf8) => utf8.Length - CountContinuationBytes(utf8);
+
+    private static int CountContinuationBytes(ReadOnlySpan<byte> utf8)
     {
         var count = 0;
-        while (!text.IsEmpty)
+        foreach (var b in utf8)
         {
-            text = text[StringInfo.GetNextTextElementLength(text)..];
-            count++;
+            if ((b & 0xC0) == 0x80)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    // Decoded text: a surrogate pair is one code point; a lone surrogate (escaped as \ud800) counts as one too.
+    private static int CodePoints(ReadOnlySpan<char> text)
+    {
+        var count = text.Length;
+        for (var i = 1; i < text.Length; i++)
+        {
+            if (char.IsLowSurrogate(text[i]) && char.IsHighSurrogate(text[i - 1]))
+            {
+                count--;
+                i++;
+            }
         }
 
         return count;

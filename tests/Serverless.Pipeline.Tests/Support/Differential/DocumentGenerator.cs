@@ -34,7 +34,7 @@ internal sealed class DocumentGenerator(Random random)
 
     public Random Random => random;
 
-    public JsonNode? Value(SchemaNode schema, int depth = 0)
+    public JsonNode? Value(GeneratorSchemaNode schema, int depth = 0)
     {
         if (schema.Get("const") is { } constant)
         {
@@ -68,7 +68,7 @@ internal sealed class DocumentGenerator(Random random)
         };
     }
 
-    private string ChooseType(SchemaNode schema)
+    private string ChooseType(GeneratorSchemaNode schema)
     {
         if (schema.Types is { } types)
         {
@@ -99,7 +99,7 @@ internal sealed class DocumentGenerator(Random random)
         return new[] { "string", "integer", "number", "boolean", "null" }[random.Next(5)];
     }
 
-    public string String(SchemaNode schema)
+    public string String(GeneratorSchemaNode schema)
     {
         var min = schema.Count("minLength") ?? 0;
         var max = schema.Count("maxLength") ?? int.MaxValue;
@@ -169,7 +169,7 @@ internal sealed class DocumentGenerator(Random random)
         return builder.ToString();
     }
 
-    private (decimal Low, decimal High) Bounds(SchemaNode schema, decimal step)
+    private (decimal Low, decimal High) Bounds(GeneratorSchemaNode schema, decimal step)
     {
         var low = schema.Number("minimum");
         if (schema.Number("exclusiveMinimum") is { } exclusiveLow)
@@ -208,7 +208,7 @@ internal sealed class DocumentGenerator(Random random)
             _ => low + Math.Round((high - low) * (decimal)random.NextDouble(), 0),
         };
 
-    private JsonNode Integer(SchemaNode schema)
+    private JsonNode Integer(GeneratorSchemaNode schema)
     {
         var (low, high) = Bounds(schema, 1);
         low = Math.Ceiling(low);
@@ -234,7 +234,7 @@ internal sealed class DocumentGenerator(Random random)
         };
     }
 
-    private JsonNode Number(SchemaNode schema)
+    private JsonNode Number(GeneratorSchemaNode schema)
     {
         var divisor = schema.Number("multipleOf");
         var (low, high) = Bounds(schema, divisor ?? 0.001m);
@@ -247,7 +247,7 @@ internal sealed class DocumentGenerator(Random random)
         return JsonValue.Create(Math.Clamp(value, low, high));
     }
 
-    private JsonObject Object(SchemaNode schema, int depth)
+    private JsonObject Object(GeneratorSchemaNode schema, int depth)
     {
         var result = new JsonObject();
         var required = schema.Required;
@@ -308,7 +308,7 @@ internal sealed class DocumentGenerator(Random random)
     }
 
     /// <summary>Adds one undeclared member that the schema accepts; false when it accepts none.</summary>
-    public bool AddExtra(SchemaNode schema, JsonObject target, int depth)
+    public bool AddExtra(GeneratorSchemaNode schema, JsonObject target, int depth)
     {
         if (schema.ForbidsAdditional)
         {
@@ -326,7 +326,7 @@ internal sealed class DocumentGenerator(Random random)
         return true;
     }
 
-    private JsonArray Array(SchemaNode schema, int depth)
+    private JsonArray Array(GeneratorSchemaNode schema, int depth)
     {
         var min = schema.Count("minItems") ?? 0;
         var max = schema.Count("maxItems") ?? min + 4;

@@ -16,7 +16,7 @@ internal sealed record Mutation(string Tag, IReadOnlyList<object> Location, Viol
 /// </summary>
 internal sealed class DocumentMutator(DocumentGenerator generator)
 {
-    private sealed record Site(IReadOnlyList<object> Location, SchemaNode Schema, JsonNode? Node)
+    private sealed record Site(IReadOnlyList<object> Location, GeneratorSchemaNode Schema, JsonNode? Node)
     {
         public string Path => ViolationPath.Of(Location);
 
@@ -34,7 +34,7 @@ internal sealed class DocumentMutator(DocumentGenerator generator)
     private Random Random => generator.Random;
 
     /// <summary>Applies up to <paramref name="count"/> (at least one) invalidating mutations.</summary>
-    public IReadOnlyList<Mutation> Invalidate(JsonObject document, SchemaNode schema, int count)
+    public IReadOnlyList<Mutation> Invalidate(JsonObject document, GeneratorSchemaNode schema, int count)
     {
         var operations = Shuffle(Sites(document, schema).SelectMany(s => Invalidating(document, s)).ToList());
         return ApplyDisjoint(operations, count);
@@ -44,7 +44,7 @@ internal sealed class DocumentMutator(DocumentGenerator generator)
     /// Applies one probe, and sometimes one invalidating mutation elsewhere. The probes take turns: the kind used least
     /// so far goes first, and each kind walks through its edge values in order, so that every edge value is tried.
     /// </summary>
-    public IReadOnlyList<Mutation> Probe(JsonObject document, SchemaNode schema)
+    public IReadOnlyList<Mutation> Probe(JsonObject document, GeneratorSchemaNode schema)
     {
         var sites = Sites(document, schema);
         var probes = Shuffle(sites.SelectMany(s => Probing(s)).ToList());
@@ -110,14 +110,14 @@ internal sealed class DocumentMutator(DocumentGenerator generator)
         return true;
     }
 
-    private static List<Site> Sites(JsonObject document, SchemaNode schema)
+    private static List<Site> Sites(JsonObject document, GeneratorSchemaNode schema)
     {
         var sites = new List<Site>();
         Walk(document, schema, [], sites);
         return sites;
     }
 
-    private static void Walk(JsonNode? node, SchemaNode schema, List<object> location, List<Site> sites)
+    private static void Walk(JsonNode? node, GeneratorSchemaNode schema, List<object> location, List<Site> sites)
     {
         sites.Add(new Site(location.ToList(), schema, node));
         switch (node)

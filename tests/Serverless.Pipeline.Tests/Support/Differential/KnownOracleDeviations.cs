@@ -45,7 +45,7 @@ internal static class KnownOracleDeviations
     ];
 
     /// <summary>Why a document reaches a known deviation for this schema, or null when it does not.</summary>
-    public static string? Find(SchemaNode schema, JsonNode? data)
+    public static string? Find(GeneratorSchemaNode schema, JsonNode? data)
     {
         switch (data)
         {

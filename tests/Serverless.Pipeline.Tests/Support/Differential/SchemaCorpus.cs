@@ -34,7 +34,7 @@ internal sealed record CorpusDocument(
 
 internal sealed record CorpusSchema(string Name, string Text, bool Shipped, JsonElement Root, IReadOnlyList<CorpusDocument> Documents)
 {
-    public SchemaNode Node => new(Root);
+    public GeneratorSchemaNode Node => new(Root);
 }
 
 /// <summary>
@@ -83,7 +83,7 @@ internal static class SchemaCorpus
     {
         using var parsed = JsonDocument.Parse(text);
         var root = parsed.RootElement.Clone();
-        var node = new SchemaNode(root);
+        var node = new GeneratorSchemaNode(root);
         var oracle = new JsonSchemaNetOracle(text);
         var random = new Random(Seed(name));
         var generator = new DocumentGenerator(random);

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Serverless.Pipeline.Tests.Support.Differential;
 
 /// <summary>A read-only view of one draft-07 (sub)schema for the generators: the keywords the compiled plan supports.</summary>
-internal sealed class SchemaNode(JsonElement element)
+internal sealed class GeneratorSchemaNode(JsonElement element)
 {
     public JsonElement Element { get; } = element;
 
@@ -24,9 +24,9 @@ internal sealed class SchemaNode(JsonElement element)
     public bool Allows(string type) =>
         Types is not { } types || types.Contains(type) || (type == "integer" && types.Contains("number"));
 
-    public IEnumerable<(string Name, SchemaNode Schema)> Properties =>
+    public IEnumerable<(string Name, GeneratorSchemaNode Schema)> Properties =>
         Get("properties") is { ValueKind: JsonValueKind.Object } properties
-            ? properties.EnumerateObject().Select(p => (p.Name, new SchemaNode(p.Value)))
+            ? properties.EnumerateObject().Select(p => (p.Name, new GeneratorSchemaNode(p.Value)))
             : [];
 
     public IReadOnlyList<string> Required =>
@@ -34,15 +34,15 @@ internal sealed class SchemaNode(JsonElement element)
 
     public bool ForbidsAdditional => Get("additionalProperties") is { ValueKind: JsonValueKind.False };
 
-    public SchemaNode? AdditionalSchema =>
-        Get("additionalProperties") is { ValueKind: JsonValueKind.Object } additional ? new SchemaNode(additional) : null;
+    public GeneratorSchemaNode? AdditionalSchema =>
+        Get("additionalProperties") is { ValueKind: JsonValueKind.Object } additional ? new GeneratorSchemaNode(additional) : null;
 
-    public SchemaNode? Items => Get("items") is { ValueKind: JsonValueKind.Object } items ? new SchemaNode(items) : null;
+    public GeneratorSchemaNode? Items => Get("items") is { ValueKind: JsonValueKind.Object } items ? new GeneratorSchemaNode(items) : null;
 
     /// <summary>The schema a member of an object instance is checked against, or null when nothing checks it.</summary>
-    public SchemaNode? Child(string name) =>
+    public GeneratorSchemaNode? Child(string name) =>
         Get("properties") is { ValueKind: JsonValueKind.Object } properties && properties.TryGetProperty(name, out var declared)
-            ? new SchemaNode(declared)
+            ? new GeneratorSchemaNode(declared)
             : AdditionalSchema;
 
     public bool Declares(string name) =>
