@@ -167,7 +167,7 @@ public sealed class CompiledSchema
     {
         try
         {
-            return new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, MatchTimeout);
+            return new Regex(pattern, RegexOptions.Compiled | RegexOptions.ECMAScript, MatchTimeout);
         }
         catch (ArgumentException ex)
         {

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -101,31 +104,122 @@ public sealed class SchemaNode
     }
 }
 
-/// <summary>A JSON number as JSON Schema compares them: exactly as a decimal when it fits, otherwise as a double.</summary>
-public readonly record struct JsonNumber(decimal? Exact, double Approximate)
+/// <summary>
+/// A JSON number exactly as written, as <c>Mantissa × 10^Exponent</c>: JSON Schema compares numbers by their value, so
+/// neither a double (1e-400 would be 0) nor a decimal (28 digits) will do.
+/// </summary>
+public readonly record struct JsonNumber(BigInteger Mantissa, int Exponent)
 {
-    public static JsonNumber Of(JsonElement element) =>
-        element.TryGetDecimal(out var exact) ? new JsonNumber(exact, (double)exact) : new JsonNumber(null, element.GetDouble());
+    // Past this, a power of ten is not built: the numbers are compared by magnitude, and multipleOf by doubles.
+    private const int MaxAlignment = 10_000;
+    private const int MaxExponent = 1_000_000_000;
 
-    public static JsonNumber Read(ref System.Text.Json.Utf8JsonReader reader) =>
-        reader.TryGetDecimal(out var exact) ? new JsonNumber(exact, (double)exact) : new JsonNumber(null, reader.GetDouble());
+    public static JsonNumber Of(JsonElement element) => Parse(Encoding.UTF8.GetBytes(element.GetRawText()));
 
-    public bool IsInteger => Exact is { } exact ? decimal.Truncate(exact) == exact : Math.Truncate(Approximate) == Approximate && !double.IsInfinity(Approximate);
+    public static JsonNumber Read(ref Utf8JsonReader reader) => Parse(reader.ValueSpan);
 
-    public int CompareTo(JsonNumber other) =>
-        Exact is { } a && other.Exact is { } b ? a.CompareTo(b) : Approximate.CompareTo(other.Approximate);
+    /// <summary>Parses a number token of JSON's grammar (<c>-?int(.frac)?([eE][+-]?digits)?</c>).</summary>
+    public static JsonNumber Parse(ReadOnlySpan<byte> text)
+    {
+        var negative = text.Length > 0 && text[0] == '-';
+        var i = negative ? 1 : 0;
+        var digits = new StringBuilder(text.Length);
+        var exponent = 0L;
+        for (; i < text.Length && char.IsAsciiDigit((char)text[i]); i++)
+        {
+            digits.Append((char)text[i]);
+        }
+
+        if (i < text.Length && text[i] == '.')
+        {
+            for (i++; i < text.Length && char.IsAsciiDigit((char)text[i]); i++)
+            {
+                digits.Append((char)text[i]);
+                exponent--;
+            }
+        }
+
+        if (i < text.Length && (text[i] == 'e' || text[i] == 'E'))
+        {
+            i++;
+            var exponentNegative = i < text.Length && text[i] == '-';
+            if (i < text.Length && (text[i] == '-' || text[i] == '+'))
+            {
+                i++;
+            }
+
+            var written = 0L;
+            for (; i < text.Length && char.IsAsciiDigit((char)text[i]); i++)
+            {
+                written = Math.Min((written * 10) + (text[i] - '0'), MaxExponent);
+            }
+
+            exponent += exponentNegative ? -written : written;
+        }
+
+        var mantissa = BigInteger.Parse(digits.Length == 0 ? "0" : digits.ToString(), NumberStyles.None, CultureInfo.InvariantCulture);
+        if (mantissa.IsZero)
+        {
+            return new JsonNumber(BigInteger.Zero, 0);
+        }
+
+        while (mantissa % 10 == 0)
+        {
+            mantissa /= 10;
+            exponent++;
+        }
+
+        return new JsonNumber(negative ? -mantissa : mantissa, (int)Math.Clamp(exponent, -MaxExponent, MaxExponent));
+    }
+
+    public int CompareTo(JsonNumber other)
+    {
+        var bySign = Mantissa.Sign.CompareTo(other.Mantissa.Sign);
+        if (bySign != 0 || Mantissa.IsZero)
+        {
+            return bySign;
+        }
+
+        // Same sign, neither zero: the one whose leading digit sits higher is larger in magnitude.
+        var byMagnitude = ((long)Digits(Mantissa) + Exponent).CompareTo((long)Digits(other.Mantissa) + other.Exponent);
+        if (byMagnitude == 0)
+        {
+            var lowest = Math.Min(Exponent, other.Exponent);
+            byMagnitude = BigInteger.Abs(Scaled(lowest)).CompareTo(BigInteger.Abs(other.Scaled(lowest)));
+        }
+
+        return Mantissa.Sign > 0 ? byMagnitude : -byMagnitude;
+    }
 
     public bool IsMultipleOf(JsonNumber divisor)
     {
-        if (Exact is { } a && divisor.Exact is { } b && b != 0)
+        if (divisor.Mantissa.IsZero)
         {
-            return a % b == 0;
+            return false;
         }
 
-        var quotient = Approximate / divisor.Approximate;
-        return !double.IsInfinity(quotient) && Math.Abs(quotient - Math.Round(quotient)) < 1e-9;
+        if (Mantissa.IsZero)
+        {
+            return true;
+        }
+
+        var lowest = Math.Min(Exponent, divisor.Exponent);
+        if ((long)Exponent - lowest > MaxAlignment || (long)divisor.Exponent - lowest > MaxAlignment)
+        {
+            var quotient = ToDouble() / divisor.ToDouble();
+            return double.IsFinite(quotient) && quotient == Math.Truncate(quotient);
+        }
+
+        return (BigInteger.Abs(Scaled(lowest)) % BigInteger.Abs(divisor.Scaled(lowest))).IsZero;
     }
 
-    public override string ToString() => Exact?.ToString(System.Globalization.CultureInfo.InvariantCulture)
-        ?? Approximate.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+    public double ToDouble() => double.Parse(ToString(), CultureInfo.InvariantCulture);
+
+    public override string ToString() => Exponent == 0
+        ? Mantissa.ToString(CultureInfo.InvariantCulture)
+        : string.Create(CultureInfo.InvariantCulture, $"{Mantissa}e{Exponent}");
+
+    private BigInteger Scaled(int exponent) => Mantissa * BigInteger.Pow(10, Exponent - exponent);
+
+    private static int Digits(BigInteger value) => BigInteger.Abs(value).ToString(CultureInfo.InvariantCulture).Length;
 }

@@ -295,7 +295,7 @@ internal ref struct SchemaWalk
                 Add("pattern", $"The text does not match the pattern '{pattern}'.");
             }
 
-            if (node.Format is { } format && !SchemaFormats.IsValid(format, text))
+            if (node.Format is { } format && !SchemaFormats.IsValid(format, text.ToString()))
             {
                 Add("format", $"The text is not a valid '{format}'.");
             }
@@ -397,9 +397,13 @@ internal ref struct SchemaWalk
         JsonTokenType.Null => JsonTypes.Null,
         // Whether a number is an integer matters only when the schema tells the two apart.
         JsonTokenType.Number when node is null || (node.Types & JsonTypes.Number) != 0 || (node.Types & JsonTypes.Integer) == 0 => JsonTypes.Number,
-        JsonTokenType.Number => JsonNumber.Read(ref reader).IsInteger ? JsonTypes.Integer : JsonTypes.Number,
+        JsonTokenType.Number => IsInteger(ref reader) ? JsonTypes.Integer : JsonTypes.Number,
         _ => throw new JsonException("Unexpected token " + reader.TokenType + "."),
     };
+
+    // As JsonSchema.Net 8.0.5 decides it: a 64-bit integer as written, or a finite double with no fraction (1.0, 1e2).
+    private static bool IsInteger(ref Utf8JsonReader reader) =>
+        reader.TryGetInt64(out _) || (reader.TryGetDouble(out var value) && value == Math.Truncate(value));
 
     private static string Describe(JsonTypes types)
     {
