@@ -62,8 +62,8 @@ internal static class ProcessingBenchmark
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Processing stage, {corpus}: one thread, {events:N0} events of {bodies.Average(b => b.Length):N0} bytes, {rounds} rounds each"));
-        Measure(Baseline, events);
-        Measure(Processing, events);
+        WarmUp(Baseline, events);
+        WarmUp(Processing, events);
         var baselineRates = new List<double>();
         var processingRates = new List<double>();
         long baselineBytes = 0, processingBytes = 0;
@@ -113,7 +113,7 @@ internal static class ProcessingBenchmark
         Console.WriteLine($"  breakdown ({corpus}), one step at a time:");
         foreach (var (name, work) in steps)
         {
-            Measure(work, bodies.Length);
+            WarmUp(work, bodies.Length);
             var (rate, bytes) = Measure(work, bodies.Length);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {name,-44} {1_000_000 / rate,8:N2} us/event  {bytes / (double)bodies.Length,8:N0} bytes/event"));
         }
@@ -125,6 +125,17 @@ internal static class ProcessingBenchmark
     {
         var preparation = preparer.Prepare(incoming);
         return preparation.Prepared ?? throw new InvalidOperationException("Benchmark event rejected: " + preparation.Rejected!.Rejection.Violations[0].Message);
+    }
+
+    // Until the JIT has settled (tiered compilation promotes hot methods after a while): at least two seconds and
+    // three passes, so that neither side is timed on tier-0 code.
+    private static void WarmUp(Action<int> work, int events)
+    {
+        var clock = Stopwatch.StartNew();
+        for (var pass = 0; pass < 3 || clock.Elapsed < TimeSpan.FromSeconds(2); pass++)
+        {
+            Measure(work, events);
+        }
     }
 
     private static string Verdict(bool met) => met ? "met" : "NOT met";

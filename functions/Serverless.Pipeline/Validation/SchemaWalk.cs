@@ -22,10 +22,16 @@ internal ref struct SchemaWalk
     private readonly Utf8JsonWriter? _stored;
     private readonly Utf8JsonWriter? _pseudonymized;
     private readonly IFieldWriter? _fields;
+    // Reused per thread, not pooled: a shared pool's locks and trimming cost more than the walk itself.
+    [ThreadStatic]
+    private static Scratch? _threadScratch;
+
+    private readonly Scratch _scratch;
     private PathSegment[] _path;
     private int _depth;
     private NameRef[] _names;
     private int _nameCount;
+    private int _mostNames;
 
     private SchemaWalk(ReadOnlySpan<byte> data, List<Violation> violations, Utf8JsonWriter? stored, Utf8JsonWriter? pseudonymized, IFieldWriter? fields)
     {
@@ -34,8 +40,10 @@ internal ref struct SchemaWalk
         _stored = stored;
         _pseudonymized = pseudonymized;
         _fields = fields;
-        _path = ArrayPool<PathSegment>.Shared.Rent(16);
-        _names = ArrayPool<NameRef>.Shared.Rent(32);
+        _scratch = _threadScratch ?? new Scratch();
+        _threadScratch = null;
+        _path = _scratch.Path;
+        _names = _scratch.Names;
     }
 
     /// <summary>Checks <paramref name="data"/> against <paramref name="root"/>, adding every violation found.</summary>
@@ -63,10 +71,13 @@ internal ref struct SchemaWalk
         }
     }
 
-    private void Release()
+    private readonly void Release()
     {
-        ArrayPool<PathSegment>.Shared.Return(_path, clearArray: true);
-        ArrayPool<NameRef>.Shared.Return(_names, clearArray: true);
+        // Names may hold text from the data: none stays behind.
+        Array.Clear(_names, 0, _mostNames);
+        _scratch.Path = _path;
+        _scratch.Names = _names;
+        _threadScratch = _scratch;
     }
 
     private void Visit(ref Utf8JsonReader reader, SchemaNode? node, bool emit)
@@ -480,6 +491,7 @@ internal ref struct SchemaWalk
         }
 
         _names[_nameCount++] = name;
+        _mostNames = Math.Max(_mostNames, _nameCount);
         return name;
     }
 
@@ -550,12 +562,12 @@ internal ref struct SchemaWalk
         return path;
     }
 
-    private static void Grow<T>(ref T[] array)
+    private static void Grow<T>(ref T[] array) => Array.Resize(ref array, array.Length * 2);
+
+    private sealed class Scratch
     {
-        var larger = ArrayPool<T>.Shared.Rent(array.Length * 2);
-        array.CopyTo(larger, 0);
-        ArrayPool<T>.Shared.Return(array, clearArray: true);
-        array = larger;
+        public PathSegment[] Path { get; set; } = new PathSegment[16];
+        public NameRef[] Names { get; set; } = new NameRef[32];
     }
 
     /// <summary>A property name in the data: its offset and length when unescaped, its text when escaped (or not from the data).</summary>
