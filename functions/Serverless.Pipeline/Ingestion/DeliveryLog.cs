@@ -9,22 +9,22 @@ namespace Serverless.Pipeline.Ingestion;
 /// event-id dedupe drops downstream), never make a retry look like a replay and lose them.
 /// A source's rows are spread over <see cref="Buckets"/> partitions by a hash of the delivery id
 /// (<c>{source}|{bucket}</c>), so one busy source is not one hot partition. The earlier layout kept a source's rows in
-/// one partition (<c>{source}</c>, the same row key); after an upgrade a delivery not found in the new layout is
-/// looked up there too, for <see cref="EarlierLayoutWindow"/>, so a retry of a delivery recorded just before the
-/// upgrade is still answered as a replay.
+/// one partition (<c>{source}</c>, the same row key); when a source had rows there, a delivery not found in the new
+/// layout is looked up there too, for <see cref="EarlierLayoutWindow"/> after the upgrade (see
+/// <see cref="LayoutCutover"/>), so a retry of a delivery recorded just before the upgrade is still answered as a
+/// replay, and the old hot partition is not read for ever.
 /// </summary>
 public sealed class DeliveryLog
 {
     public const int Buckets = 16;
     private readonly TableClient _table;
     private readonly TimeProvider _time;
-    private readonly LayoutCutover _cutover;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LayoutCutover> _cutovers = new(StringComparer.Ordinal);
 
     public DeliveryLog(TableClient table, TimeProvider time)
     {
         _table = table;
         _time = time;
-        _cutover = new LayoutCutover(table, "deliveries-bucketed", time);
     }
 
     /// <summary>How long after the cut-over the earlier layout is still read: longer than webhook senders keep retrying a delivery (days).</summary>
@@ -46,7 +46,7 @@ public sealed class DeliveryLog
             return true;
         }
 
-        if (!await _cutover.EarlierLayoutMattersAsync(EarlierLayoutWindow, cancellationToken).ConfigureAwait(false))
+        if (!await CutoverOf(source).EarlierLayoutMattersAsync(EarlierLayoutWindow, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
@@ -57,11 +57,13 @@ public sealed class DeliveryLog
 
     public async Task RecordAsync(string source, string deliveryId, CancellationToken cancellationToken)
     {
-        // The marker is settled before the first row of the new layout, or it would take that row for an earlier one.
-        await _cutover.EarlierLayoutMattersAsync(EarlierLayoutWindow, cancellationToken).ConfigureAwait(false);
         await _table.UpsertEntityAsync(new TableEntity(PartitionKey(source, deliveryId), TableKeys.Escape(deliveryId))
         {
             ["ReceivedAt"] = _time.GetUtcNow(),
         }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
+
+    // A source's earlier partition holds only rows of the earlier layout: it is looked at once per process.
+    private LayoutCutover CutoverOf(string source) => _cutovers.GetOrAdd(source, s => new LayoutCutover(_table, "deliveries-bucketed" + TableKeys.Separator + TableKeys.Escape(s),
+        ct => LayoutCutover.AnyRowAsync(_table, TableClient.CreateQueryFilter($"PartitionKey eq {EarlierPartitionKey(s)}"), ct), _time));
 }

@@ -67,7 +67,9 @@ public sealed class DeliveryLogTests(AzuriteFixture azurite)
         var harness = await StorageHarness.CreateAsync(azurite.Server);
         var table = harness.Services.Storage.Deliveries;
         await RecordAsEarlierVersionAsync(table, "msg_before");
-        await Log(table, Upgrade).RecordAsync(Source, "msg_after", CancellationToken.None);
+        var upgraded = Log(table, Upgrade);
+        Assert.False(await upgraded.ContainsAsync(Source, "msg_after", CancellationToken.None));
+        await upgraded.RecordAsync(Source, "msg_after", CancellationToken.None);
         var requests = new RequestLog();
         var later = await StorageHarness.CreateAsync(azurite.Server, harness.Prefix, requests);
         var log = Log(later.Services.Storage.Deliveries, Upgrade + DeliveryLog.EarlierLayoutWindow);
@@ -83,13 +85,16 @@ public sealed class DeliveryLogTests(AzuriteFixture azurite)
         var requests = new RequestLog();
         var harness = await StorageHarness.CreateAsync(azurite.Server, fault: requests);
         var log = Log(harness.Services.Storage.Deliveries, Upgrade);
+        Assert.False(await log.ContainsAsync(Source, "msg_1", CancellationToken.None));
         await log.RecordAsync(Source, "msg_1", CancellationToken.None);
         requests.Clear();
 
         Assert.False(await log.ContainsAsync(Source, "msg_2", CancellationToken.None));
         Assert.True(await log.ContainsAsync(Source, "msg_1", CancellationToken.None));
 
+        // One read per lookup, and no marker: nothing of the earlier layout to remember.
         Assert.Equal(2, requests.Requests.Count);
         Assert.DoesNotContain(requests.Requests, r => Uri.UnescapeDataString(r.Path).Contains($"PartitionKey='{Source}',", StringComparison.Ordinal));
+        Assert.DoesNotContain(await harness.EntitiesAsync(harness.Services.Storage.Deliveries), r => r.PartitionKey == LayoutCutover.MarkerPartition);
     }
 }
