@@ -46,9 +46,9 @@ public sealed class CustomerPartition
 
     public static bool IsClaim(string rowKey) => ClaimRows.IsClaim(rowKey);
 
-    /// <summary>What a row is, in words a finding can use: profile, activity, subject index or event-id claim.</summary>
+    /// <summary>What a row is, in words a finding can use: profile, activity, subject index or dedupe claim.</summary>
     public static string KindOf(string rowKey) =>
-        IsProfile(rowKey) ? "profile" : IsActivity(rowKey) ? "activity" : IsSubjectIndex(rowKey) ? "subject index" : IsClaim(rowKey) ? "event-id claim" : "unknown";
+        IsProfile(rowKey) ? "profile" : IsActivity(rowKey) ? "activity" : IsSubjectIndex(rowKey) ? "subject index" : IsClaim(rowKey) ? "dedupe claim" : "unknown";
 
     /// <summary>The keys of every row in the partition.</summary>
     public async Task<List<string>> RowKeysAsync(CancellationToken cancellationToken)
