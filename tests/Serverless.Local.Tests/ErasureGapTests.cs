@@ -149,6 +149,31 @@ public sealed class ErasureGapTests(AzuriteFixture azurite)
         Assert.DoesNotContain(await LinesAsync(prefix, "exports"), line => line.Contains("cert@example.com", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Erasure_WhileTheEarlierLedgerIsStillClaimed_RemovesTheClaimsInBothPlaces()
+    {
+        var prefix = NewPrefix();
+        await using var harness = await WorkflowHarness.StartAsync(azurite.Server, prefix);
+        // A deployment upgraded from the ledger: it held claims, so batches claim there too for a while.
+        var ledger = new Serverless.Pipeline.Dedupe.EventIdLedger(harness.Pipeline.Storage.EventIds, TimeProvider.System);
+        await ledger.ClaimAsync([new("acme-law", "before-upgrade", new("0", 1))], 1, CancellationToken.None);
+        await harness.ProcessAsync([Lead("L-1", "customer/1", "both@example.com"), Requests.PortalEvent("p-1", "customer/1"), Lead("L-2", "customer/2", "other@example.com")], 10);
+        Assert.True(await ledger.ContainsAsync("acme-law", "L-1", CancellationToken.None));
+
+        var id = await harness.EraseAsync("customer/1", "both@example.com");
+
+        Assert.Equal("Completed", await CompleteAsync(harness, id));
+        Assert.False(await ledger.ContainsAsync("acme-law", "L-1", CancellationToken.None));
+        Assert.False(await ledger.ContainsAsync("acme-law", "p-1", CancellationToken.None));
+        Assert.True(await ledger.ContainsAsync("acme-law", "L-2", CancellationToken.None));
+        var everything = await StorageScan.EverythingAsync(azurite.Server.ConnectionString, prefix);
+        Assert.DoesNotContain(everything, item => item.Where.Contains("claim|", StringComparison.Ordinal) && item.Where.Contains("customer%2F1", StringComparison.Ordinal));
+        Assert.Contains(everything, item => item.Where.EndsWith("customer%2F2/claim|L-2", StringComparison.Ordinal));
+        var request = (await harness.Privacy.Activities.Requests.GetAsync("erasure", id, CancellationToken.None))!;
+        var inventory = request.Certificate!["inventory"]!.AsArray().Single(e => e!["place"]!.GetValue<string>() == "dedupeLedger")!;
+        Assert.Equal(4, inventory["counts"]!["ledgerRowsRemoved"]!.GetValue<long>());
+    }
+
     private static void AssertErased(JsonObject entry, DateTimeOffset at, params (string Name, long Count)[] counts)
     {
         Assert.Equal("erased", entry["status"]!.GetValue<string>());

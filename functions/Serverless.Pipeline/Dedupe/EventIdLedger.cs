@@ -4,10 +4,12 @@ using Serverless.Pipeline.Storage;
 namespace Serverless.Pipeline.Dedupe;
 
 /// <summary>
-/// Drops duplicates by (tenant, event id) across batches and restarts. Ids are claimed first, with insert-only
-/// Table transactions, and every later write of the batch is idempotent; so a claim that exists with the same stream
-/// position means a batch that was interrupted and redelivered, and one with another position means a duplicate.
-/// The happy path costs one transaction per bucket and no reads.
+/// The earlier place of event-id claims: a table of its own, a partition per tenant and bucket of the id. Ids were
+/// claimed there first, with insert-only Table transactions (one per bucket: 16 per batch), before any other write of
+/// the batch. Claims now live in each customer's partition, written with its views (<see cref="ClaimRows"/>); this
+/// ledger is still claimed, beside them, only for <see cref="EarlierLayoutWindow"/> after a deployment that had
+/// claims here is upgraded, so that a duplicate of an event accepted before the upgrade is still dropped. Erasure
+/// still forgets its rows.
 /// </summary>
 public sealed class EventIdLedger
 {
@@ -15,12 +17,21 @@ public sealed class EventIdLedger
     private const int MaxAttempts = 5;
     private readonly TableClient _table;
     private readonly TimeProvider _time;
+    private readonly LayoutCutover _cutover;
 
     public EventIdLedger(TableClient table, TimeProvider time)
     {
         _table = table;
         _time = time;
+        _cutover = new LayoutCutover(table, "claims-in-customer-partitions",
+            ct => LayoutCutover.AnyRowAsync(table, TableClient.CreateQueryFilter($"PartitionKey ne {LayoutCutover.MarkerPartition}"), ct), time);
     }
+
+    /// <summary>How long after the upgrade the ledger is still claimed: longer than a sender keeps resending an event (days).</summary>
+    public static TimeSpan EarlierLayoutWindow { get; } = TimeSpan.FromDays(7);
+
+    /// <summary>Whether batches must still claim their ids here: the ledger held claims at the upgrade, less than the window ago.</summary>
+    public Task<bool> StillClaimedAsync(CancellationToken cancellationToken) => _cutover.EarlierLayoutMattersAsync(EarlierLayoutWindow, cancellationToken);
 
     public async Task<IReadOnlyList<ClaimResult>> ClaimAsync(IReadOnlyList<EventClaim> claims, int concurrency, CancellationToken cancellationToken)
     {
@@ -91,19 +102,7 @@ public sealed class EventIdLedger
     public static string PartitionKey(EventClaim claim)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        return TableKeys.Escape(claim.Tenant) + TableKeys.Separator + Bucket(claim.EventId).ToString("x1", System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    // FNV-1a: stable across processes and versions, unlike string.GetHashCode.
-    private static int Bucket(string eventId)
-    {
-        var hash = 2166136261u;
-        foreach (var c in eventId)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return (int)(hash % Buckets);
+        return TableKeys.Escape(claim.Tenant) + TableKeys.Separator + TableKeys.Bucket(claim.EventId, Buckets).ToString("x1", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>

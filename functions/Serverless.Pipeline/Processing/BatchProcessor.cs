@@ -12,9 +12,10 @@ using Serverless.Pipeline.Views;
 namespace Serverless.Pipeline.Processing;
 
 /// <summary>
-/// The processing stage for one batch of one stream partition, as Event Hubs delivers it: prepare every event, drop
-/// duplicates, archive raw and quarantined events, then update the hot views. Every write is idempotent, so when a
-/// batch fails part way the host redelivers it and the end state is that of one clean run.
+/// The processing stage for one batch of one stream partition, as Event Hubs delivers it: prepare every event, record
+/// the identity index, write each customer's views with the claims of its events' ids (dropping the duplicates the
+/// claims reveal), then archive raw and quarantined events and count them. Every write is idempotent, so when a batch
+/// fails part way the host redelivers it and the end state is that of one clean run.
 /// </summary>
 public sealed partial class BatchProcessor
 {
@@ -102,14 +103,21 @@ public sealed partial class BatchProcessor
         var enqueued = batch[0].EnqueuedTime;
         string BlobName(string tenant) => BlobBatchNames.For(tenant, enqueued, first, last);
 
-        // Customer views first: the subject index names a blob before the blob holds the customer's data, so an erasure
-        // never misses one, and an event whose views can never be written is moved to quarantine before any of it is
-        // archived. Blob names depend only on the batch, so they are known before the blobs are written.
         // The identity index first, for the whole batch in a few transactions: a row that names a customer before its
         // views exist costs an erasure nothing, and a poison event's identifiers end up in quarantine, which it must find.
+        // Then each customer's views, with the claims of its events' ids in the same transaction: the subject index
+        // names a blob before the blob holds the customer's data, so an erasure never misses one, the events found to
+        // be duplicates or poison are known before any blob is written, and an event whose views can never be written
+        // is moved to quarantine before any of it is archived. Blob names depend only on the batch, so they are known
+        // before the blobs are written.
         var subjects = SubjectBatches(stored, rejected, BlobName);
         await _identities.RecordAsync(subjects, _options.StorageConcurrency, cancellationToken).ConfigureAwait(false);
-        var poisoned = await UpdateCustomersAsync(subjects, cancellationToken).ConfigureAwait(false);
+        var (poisoned, duplicates) = await UpdateCustomersAsync(subjects, cancellationToken).ConfigureAwait(false);
+        if (duplicates.Count > 0)
+        {
+            DropClaimedElsewhere(duplicates, stored, outcomes);
+        }
+
         if (poisoned.Count > 0)
         {
             await QuarantinePoisonAsync(poisoned, stored, rejected, outcomes, BlobName, cancellationToken).ConfigureAwait(false);
@@ -154,6 +162,8 @@ public sealed partial class BatchProcessor
         return (accepted, rejected);
     }
 
+    // Duplicates within the batch, and those the earlier ledger knows while it is still claimed (after an upgrade);
+    // every other duplicate is found by its claim in the customer's partition, when the views are written.
     private async Task<List<(int Index, PreparedEvent Event)>> DropDuplicatesAsync(List<(int Index, PreparedEvent Event)> accepted, EventOutcome[] outcomes, CancellationToken cancellationToken)
     {
         var firstSeen = new HashSet<(string, string)>();
@@ -170,19 +180,22 @@ public sealed partial class BatchProcessor
             }
         }
 
-        var claims = candidates.Select(c => new EventClaim(c.Event.Event.Tenant, c.Event.Event.Id, c.Event.Incoming.Position)).ToList();
-        IReadOnlyList<ClaimResult> results;
+        IReadOnlyList<ClaimResult>? results = null;
         using (var step = BatchTelemetry.StartStep(PipelineTelemetry.Activities.ClaimEventIds))
         {
-            step?.SetTag(PipelineTelemetry.Tags.Claims, claims.Count);
-            results = await _ledger.ClaimAsync(claims, _options.StorageConcurrency, cancellationToken).ConfigureAwait(false);
+            step?.SetTag(PipelineTelemetry.Tags.Claims, candidates.Count);
+            if (candidates.Count > 0 && await _ledger.StillClaimedAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var claims = candidates.Select(c => new EventClaim(c.Event.Event.Tenant, c.Event.Event.Id, c.Event.Incoming.Position)).ToList();
+                results = await _ledger.ClaimAsync(claims, _options.StorageConcurrency, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var stored = new List<(int Index, PreparedEvent Event)>(candidates.Count);
         for (var k = 0; k < candidates.Count; k++)
         {
             var (index, prepared) = candidates[k];
-            var disposition = results[k] == ClaimResult.Duplicate ? EventDisposition.Duplicate : EventDisposition.Stored;
+            var disposition = results?[k] == ClaimResult.Duplicate ? EventDisposition.Duplicate : EventDisposition.Stored;
             outcomes[index] = new EventOutcome(index, disposition, prepared.Event.Id, null);
             if (disposition == EventDisposition.Stored)
             {
@@ -191,6 +204,18 @@ public sealed partial class BatchProcessor
         }
 
         return stored;
+    }
+
+    // Events another stream position had claimed, found when their customers' views were written: stored nowhere.
+    private static void DropClaimedElsewhere(IReadOnlyCollection<PreparedEvent> duplicates, List<(int Index, PreparedEvent Event)> stored, EventOutcome[] outcomes)
+    {
+        var dropped = new HashSet<PreparedEvent>(duplicates, ReferenceEqualityComparer.Instance);
+        foreach (var (index, prepared) in stored.Where(s => dropped.Contains(s.Event)))
+        {
+            outcomes[index] = new EventOutcome(index, EventDisposition.Duplicate, prepared.Event.Id, null);
+        }
+
+        stored.RemoveAll(s => dropped.Contains(s.Event));
     }
 
     private async Task WriteRawAsync(List<(int Index, PreparedEvent Event)> stored, Dictionary<string, string> names, CancellationToken cancellationToken)
@@ -221,23 +246,31 @@ public sealed partial class BatchProcessor
                 DailyCounters.QuarantinePrefix + r.Event.Rejection.Reason, r.Event.Incoming.Position)))
             .ToList();
 
-    private async Task<List<(PreparedEvent Event, Violation Why)>> UpdateCustomersAsync(List<SubjectBatch> subjects, CancellationToken cancellationToken)
+    private async Task<(List<(PreparedEvent Event, Violation Why)> Poisoned, List<PreparedEvent> Duplicates)> UpdateCustomersAsync(List<SubjectBatch> subjects,
+        CancellationToken cancellationToken)
     {
         var poisoned = new System.Collections.Concurrent.ConcurrentBag<(PreparedEvent, Violation)>();
+        var duplicates = new System.Collections.Concurrent.ConcurrentBag<PreparedEvent>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.StorageConcurrency, CancellationToken = cancellationToken };
         using var step = BatchTelemetry.StartStep(PipelineTelemetry.Activities.UpdateViews);
         BatchTelemetry.TagCustomers(step, subjects, _pseudonymizer);
         await Parallel.ForEachAsync(subjects, parallel, async (subject, ct) =>
         {
-            foreach (var poison in await _isolation.WriteAsync(subject, ct).ConfigureAwait(false))
+            var written = await _isolation.WriteAsync(subject, ct).ConfigureAwait(false);
+            foreach (var poison in written.Poison)
             {
                 poisoned.Add(poison);
             }
+
+            foreach (var duplicate in written.Duplicates)
+            {
+                duplicates.Add(duplicate);
+            }
         }).ConfigureAwait(false);
-        return [.. poisoned];
+        return ([.. poisoned], [.. duplicates]);
     }
 
-    private Task WriteCustomerAsync(SubjectBatch subject, CancellationToken cancellationToken) => _customers.WriteAsync(subject, cancellationToken);
+    private Task<IReadOnlyList<PreparedEvent>> WriteCustomerAsync(SubjectBatch subject, CancellationToken cancellationToken) => _customers.WriteAsync(subject, cancellationToken);
 
     // A poison event leaves the stored set for quarantine: its claim is given up (so a replay after the fix is not a
     // duplicate) and its customer's subject index names the quarantine blob that will hold it.
@@ -249,7 +282,12 @@ public sealed partial class BatchProcessor
         {
             rejected.Add((index, new RejectedEvent(prepared.Incoming, new Rejection(RejectionReason.PoisonEvent, [why[prepared]]), prepared.Event)));
             outcomes[index] = new EventOutcome(index, EventDisposition.Quarantined, prepared.Event.Id, RejectionReason.PoisonEvent);
-            await _ledger.ReleaseAsync(new EventClaim(prepared.Event.Tenant, prepared.Event.Id, prepared.Incoming.Position), cancellationToken).ConfigureAwait(false);
+            await _customers.ReleaseClaimAsync(prepared.Event.Tenant, prepared.Event.Subject, prepared.Event.Id, prepared.Incoming.Position, cancellationToken).ConfigureAwait(false);
+            if (await _ledger.StillClaimedAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await _ledger.ReleaseAsync(new EventClaim(prepared.Event.Tenant, prepared.Event.Id, prepared.Incoming.Position), cancellationToken).ConfigureAwait(false);
+            }
+
             LogPoison(prepared.Event.Tenant, prepared.Incoming.Position.PartitionId, prepared.Incoming.Position.SequenceNumber);
         }
 

@@ -14,31 +14,32 @@ namespace Serverless.Pipeline.Processing;
 /// Those are poison: they are left out of the views and handed back to go to quarantine. Halves are written in stream
 /// order, so the per-partition watermarks make the split writes add up to one write of the events that remain.
 /// Failures that are not permanent (storage unreachable) are thrown at once, and the host redelivers the batch.
+/// Each write claims its events' ids with the views (a failed write claims none), so the halves also find the
+/// duplicates among them.
 /// </summary>
 internal sealed partial class PoisonIsolation
 {
     public const int MaxAttempts = 3;
-    private readonly Func<SubjectBatch, CancellationToken, Task> _write;
+    private readonly Func<SubjectBatch, CancellationToken, Task<IReadOnlyList<PreparedEvent>>> _write;
     private readonly TimeSpan _backoff;
     private readonly ILogger _logger;
 
-    public PoisonIsolation(Func<SubjectBatch, CancellationToken, Task> write, TimeSpan backoff, ILogger logger)
+    public PoisonIsolation(Func<SubjectBatch, CancellationToken, Task<IReadOnlyList<PreparedEvent>>> write, TimeSpan backoff, ILogger logger)
     {
         _write = write;
         _backoff = backoff;
         _logger = logger;
     }
 
-    /// <summary>Writes the customer's views and returns the events left out as poison, with why.</summary>
-    public async Task<IReadOnlyList<(PreparedEvent Event, Violation Why)>> WriteAsync(SubjectBatch subject, CancellationToken cancellationToken)
+    /// <summary>Writes the customer's views and returns the events left out: as poison, with why, and as duplicates.</summary>
+    public async Task<SubjectWrite> WriteAsync(SubjectBatch subject, CancellationToken cancellationToken)
     {
         Exception? last = null;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             try
             {
-                await _write(subject, cancellationToken).ConfigureAwait(false);
-                return [];
+                return new SubjectWrite([], await _write(subject, cancellationToken).ConfigureAwait(false));
             }
             catch (Exception ex) when (StorageFaults.IsPermanent(ex))
             {
@@ -58,11 +59,13 @@ internal sealed partial class PoisonIsolation
         }
 
         var poison = new List<(PreparedEvent, Violation)>();
-        await IsolateAsync(subject, last!, poison, cancellationToken).ConfigureAwait(false);
-        return poison;
+        var duplicates = new List<PreparedEvent>();
+        await IsolateAsync(subject, last!, poison, duplicates, cancellationToken).ConfigureAwait(false);
+        return new SubjectWrite(poison, duplicates);
     }
 
-    private async Task IsolateAsync(SubjectBatch subject, Exception failure, List<(PreparedEvent, Violation)> poison, CancellationToken cancellationToken)
+    private async Task IsolateAsync(SubjectBatch subject, Exception failure, List<(PreparedEvent, Violation)> poison, List<PreparedEvent> duplicates,
+        CancellationToken cancellationToken)
     {
         if (subject.Events.Count == 1)
         {
@@ -76,11 +79,11 @@ internal sealed partial class PoisonIsolation
             var part = subject with { Events = half };
             try
             {
-                await _write(part, cancellationToken).ConfigureAwait(false);
+                duplicates.AddRange(await _write(part, cancellationToken).ConfigureAwait(false));
             }
             catch (Exception ex) when (StorageFaults.IsPermanent(ex))
             {
-                await IsolateAsync(part, ex, poison, cancellationToken).ConfigureAwait(false);
+                await IsolateAsync(part, ex, poison, duplicates, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -96,3 +99,6 @@ internal sealed partial class PoisonIsolation
     [LoggerMessage(EventId = 4305, Level = LogLevel.Warning, Message = "Writing the views of a customer's {Count} events failed on attempt {Attempt}: {Failure}")]
     private partial void LogAttemptFailed(int count, int attempt, string failure);
 }
+
+/// <summary>What writing one customer's views left out: poison events (with why) and duplicates.</summary>
+internal sealed record SubjectWrite(IReadOnlyList<(PreparedEvent Event, Violation Why)> Poison, IReadOnlyList<PreparedEvent> Duplicates);

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Serverless.Pipeline.Archive;
+using Serverless.Pipeline.Dedupe;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Keys;
 using Serverless.Pipeline.Preparation;
@@ -11,8 +12,8 @@ namespace Serverless.Pipeline.Recovery;
 /// <summary>
 /// One customer's complete archived history, and the view entities the live pipeline would have written for it:
 /// the profile (with its watermarks), the newest activity rows, a subject-index row per blob that holds any of the
-/// customer's stored or quarantined events, and the identity-index rows of every email and phone it carried, in its
-/// quarantined events too.
+/// customer's stored or quarantined events, the claim of every stored event's id (at the stream position that stored
+/// it), and the identity-index rows of every email and phone it carried, in its quarantined events too.
 /// </summary>
 internal sealed class CustomerHistory
 {
@@ -87,6 +88,11 @@ internal sealed class CustomerHistory
         profile[CustomerProfile.ActivityKeysProperty] = string.Join('\n', kept);
         entities.Add(profile);
         entities.AddRange(kept.Select(key => ActivityRows.ToEntity(PartitionKey, activity[key].Prepared, activity[key].Blob)));
+
+        // The first position that stored an id claimed it; the archive holds no other copy unless written so by hand.
+        entities.AddRange(ordered
+            .DistinctBy(e => e.Prepared.Event.Id, StringComparer.Ordinal)
+            .Select(e => ClaimRows.ToEntity(PartitionKey, e.Prepared.Event.Id, e.Position, e.Prepared.Incoming.EnqueuedTime)));
         return entities;
     }
 

@@ -15,7 +15,8 @@ namespace Serverless.Pipeline.Recovery;
 /// watermarks, recent activity, subject index) and its identity-index rows rebuilt from its complete history, found
 /// through its subject-index rows (and the blobs this run read), never by scanning the archive;</item>
 /// <item>the daily counters of every UTC day the range touches are recomputed exactly: stored events count on their
-/// event day, quarantined ones on the day they were enqueued, one row per stream partition, as live.</item>
+/// event day, quarantined ones on the day they were enqueued, one row per stream partition, as live; rows of the
+/// earlier counter layout (one Table partition per tenant and day) are replaced by rows of the current one.</item>
 /// </list>
 /// Correct entities are written before stale ones are deleted, so an interrupted run loses nothing and running it
 /// again finishes it; a second run writes the same state. Run it while the tenant's processing is paused: a batch
@@ -169,31 +170,35 @@ public sealed partial class ViewRebuilder
         }
     }
 
+    // Each day's rows go in a transaction per stream partition; then every other row of the day, in either layout
+    // (the earlier layout's rows of every stream partition included), is stale and deleted.
     private async Task<int> WriteCountersAsync(Run run, CancellationToken cancellationToken)
     {
         run.Report("counters");
         var written = 0;
         foreach (var day in run.CounterDays.Order())
         {
-            var partitionKey = DailyCounters.PartitionKey(run.Request.Tenant, day);
-            var rows = run.CounterRows.Values.Where(r => r.PartitionKey == partitionKey).ToList();
-            foreach (var chunk in rows.Chunk(TableTransactions.MaxActions))
+            var dayText = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var rows = run.CounterRows.Values.Where(r => r.GetString("Day") == dayText).ToList();
+            foreach (var chunk in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal).SelectMany(g => g.Chunk(TableTransactions.MaxActions)))
             {
                 await Storage.Counters.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken).ConfigureAwait(false);
             }
 
             written += rows.Count;
-            var wanted = rows.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
-            var stale = new List<string>();
-            await foreach (var row in Storage.Counters.QueryAsync<TableEntity>(e => e.PartitionKey == partitionKey, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            var wanted = rows.Select(r => (r.PartitionKey, r.RowKey)).ToHashSet();
+            var (from, before) = DailyCounters.DayRange(run.Request.Tenant, day);
+            var stale = new List<(string PartitionKey, string RowKey)>();
+            await foreach (var row in Storage.Counters.QueryAsync<TableEntity>(e => e.PartitionKey.CompareTo(from) >= 0 && e.PartitionKey.CompareTo(before) < 0,
+                select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                if (!wanted.Contains(row.RowKey))
+                if (!wanted.Contains((row.PartitionKey, row.RowKey)))
                 {
-                    stale.Add(row.RowKey);
+                    stale.Add((row.PartitionKey, row.RowKey));
                 }
             }
 
-            foreach (var rowKey in stale)
+            foreach (var (partitionKey, rowKey) in stale)
             {
                 run.StaleDeletedAdd(await DeleteAsync(Storage.Counters, partitionKey, rowKey, cancellationToken).ConfigureAwait(false));
             }

@@ -40,6 +40,23 @@ public static class TableKeys
     /// <summary>The partition that holds everything about one customer.</summary>
     public static string Customer(string tenant, string subject) => Join(tenant, subject);
 
+    /// <summary>
+    /// A bucket in [0, <paramref name="buckets"/>) for a value, by FNV-1a over its UTF-16 code units: stable across
+    /// processes and versions, unlike string.GetHashCode, so it can be part of a stored key.
+    /// </summary>
+    public static int Bucket(string value, int buckets)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(buckets);
+        var hash = 2166136261u;
+        foreach (var c in value)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % (uint)buckets);
+    }
+
     private static bool NeedsEscape(char c) =>
         c is '/' or '\\' or '#' or '?' or '%' or Separator || char.IsControl(c);
 }

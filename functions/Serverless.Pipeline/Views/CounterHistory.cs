@@ -11,7 +11,9 @@ public sealed record CounterTotals(IReadOnlyList<CounterDay> Days, long Stored, 
 
 /// <summary>
 /// Reads the daily counters (<see cref="DailyCounters"/>) back as totals per day: stored events are counted under their
-/// event type, quarantined ones under <see cref="DailyCounters.QuarantinePrefix"/> and their reason.
+/// event type, quarantined ones under <see cref="DailyCounters.QuarantinePrefix"/> and their reason. Every row carries
+/// its day, name and count, and rows count disjoint events, so the rows of both layouts (a Table partition per tenant,
+/// day and stream partition; before, per tenant and day) are summed alike.
 /// </summary>
 public static class CounterHistory
 {

@@ -2,14 +2,15 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
+using Serverless.Pipeline.Dedupe;
 using Serverless.Pipeline.Storage;
 
 namespace Serverless.Pipeline.Views;
 
 /// <summary>
 /// The Table partition that holds everything about one customer, and the layout of its rows: the profile, the
-/// recent-activity rows and the subject index (which blobs hold the customer's events). Readers and erasers go
-/// through this type, so no other module spells those row keys.
+/// recent-activity rows, the subject index (which blobs hold the customer's events) and the claims of its events' ids
+/// (<see cref="ClaimRows"/>). Readers and erasers go through this type, so no other module spells those row keys.
 /// </summary>
 public sealed class CustomerPartition
 {
@@ -43,9 +44,11 @@ public sealed class CustomerPartition
         return rowKey.StartsWith(SubjectIndex.Prefix, StringComparison.Ordinal);
     }
 
-    /// <summary>What a row is, in words a finding can use: profile, activity or subject index.</summary>
+    public static bool IsClaim(string rowKey) => ClaimRows.IsClaim(rowKey);
+
+    /// <summary>What a row is, in words a finding can use: profile, activity, subject index or dedupe claim.</summary>
     public static string KindOf(string rowKey) =>
-        IsProfile(rowKey) ? "profile" : IsActivity(rowKey) ? "activity" : IsSubjectIndex(rowKey) ? "subject index" : "unknown";
+        IsProfile(rowKey) ? "profile" : IsActivity(rowKey) ? "activity" : IsSubjectIndex(rowKey) ? "subject index" : IsClaim(rowKey) ? "dedupe claim" : "unknown";
 
     /// <summary>The keys of every row in the partition.</summary>
     public async Task<List<string>> RowKeysAsync(CancellationToken cancellationToken)
@@ -97,13 +100,17 @@ public sealed class CustomerPartition
         }
     }
 
-    /// <summary>The profile and recent activity as JSON (internal bookkeeping left out), and the raw blobs that hold the customer's events.</summary>
+    /// <summary>
+    /// The profile and recent activity as JSON (internal bookkeeping left out), and the raw blobs that hold the
+    /// customer's events. The event-id claims, a row per event ever stored, are not read.
+    /// </summary>
     public async Task<(JsonObject? Profile, JsonArray Activity, List<string> RawBlobs)> ReadAsync(string rawContainer, CancellationToken cancellationToken)
     {
         JsonObject? profile = null;
         var activity = new JsonArray();
         var rawBlobs = new List<string>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == PartitionKey, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey} and (RowKey lt {ClaimRows.Prefix} or RowKey ge {ClaimRows.After})");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (IsSubjectIndex(row.RowKey))
             {

@@ -1,16 +1,20 @@
 using Azure;
 using Azure.Data.Tables;
+using Serverless.Pipeline.Dedupe;
+using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Keys;
+using Serverless.Pipeline.Preparation;
 using Serverless.Pipeline.Storage;
 
 namespace Serverless.Pipeline.Views;
 
 /// <summary>
-/// Writes one customer's views for one batch. Everything about a customer lives in one Table partition, so the
-/// profile (guarded by its ETag), the subject-index rows, the new activity rows and the deletes that keep activity
-/// bounded usually go in a single transaction. The profile is read first only when this instance did not write it
-/// last (then it keeps what it wrote, per stream partition) and the customer is not likely new: so usually one
-/// request per customer per batch.
+/// Writes one customer's views for one batch and claims the ids of its events. Everything about a customer lives in
+/// one Table partition, so the profile (guarded by its ETag), the event-id claims (inserts: see <see cref="ClaimRows"/>),
+/// the subject-index rows, the new activity rows and the deletes that keep activity bounded usually go in a single
+/// transaction: the claims and the views commit together or not at all. The profile is read first only when this
+/// instance did not write it last (then it keeps what it wrote, per stream partition) and the customer is not likely
+/// new: so usually one request per customer per batch, dedupe included.
 /// </summary>
 public sealed class CustomerViewWriter
 {
@@ -33,30 +37,52 @@ public sealed class CustomerViewWriter
         _activityLimit = activityLimit;
     }
 
-    public async Task WriteAsync(SubjectBatch batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the customer's views and claims its events' ids; returns the events whose ids another stream position
+    /// had claimed (duplicates), which are left out of the views and of the subject index's count.
+    /// </summary>
+    public async Task<IReadOnlyList<PreparedEvent>> WriteAsync(SubjectBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var partitionKey = TableKeys.Customer(batch.Tenant, batch.Subject);
-        var indexRows = batch.Blobs.Select(b => new TableTransactionAction(TableTransactionActionType.UpsertReplace, SubjectIndex.ToEntity(partitionKey, b)));
         if (batch.Events.Count == 0)
         {
-            await SubmitInChunksAsync(indexRows.ToList(), cancellationToken).ConfigureAwait(false);
-            return;
+            await SubmitInChunksAsync(IndexRows(partitionKey, batch).ToList(), cancellationToken).ConfigureAwait(false);
+            return [];
         }
 
         var streamPartition = batch.Events[0].Incoming.Position.PartitionId;
+        var claims = new Dictionary<string, ClaimResult>(StringComparer.Ordinal);
         var deletesApart = false;
         var mustRead = false;
         for (var attempt = 1; ; attempt++)
         {
+            var (current, duplicates) = WithoutDuplicates(batch, claims);
+            if (current.Events.Count == 0)
+            {
+                await SubmitInChunksAsync(IndexRows(partitionKey, current).ToList(), cancellationToken).ConfigureAwait(false);
+                return duplicates;
+            }
+
+            var unclaimed = current.Events.Where(e => !claims.ContainsKey(e.Event.Id)).ToList();
+            if (unclaimed.Count > 0 && unclaimed.Count + 1 + current.Blobs.Count + current.Events.Count > TableTransactions.MaxActions)
+            {
+                // The views will not fit in one transaction with the claims: the claims go first, on their own, so that
+                // no view ever counts an event whose id is not claimed (a crash between the two is a redelivery).
+                mustRead |= await ClaimApartAsync(partitionKey, unclaimed, claims, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             var (before, source) = await ProfileBeforeAsync(streamPartition, partitionKey, mustRead, cancellationToken).ConfigureAwait(false);
-            var profile = CustomerProfile.Fold(before, partitionKey, batch, _pseudonymizer);
-            var (upserts, deletes) = PlanActivity(partitionKey, batch, profile);
+            var profile = CustomerProfile.Fold(before, partitionKey, current, _pseudonymizer);
+            var (upserts, deletes) = PlanActivity(partitionKey, current, profile);
             var profileAction = before is null
                 ? new TableTransactionAction(TableTransactionActionType.Add, profile)
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, profile, before.ETag);
             var actions = new List<TableTransactionAction> { profileAction };
-            actions.AddRange(indexRows);
+            actions.AddRange(unclaimed.Select(e => new TableTransactionAction(TableTransactionActionType.Add,
+                ClaimRows.ToEntity(partitionKey, e.Event.Id, e.Incoming.Position, e.Incoming.EnqueuedTime))));
+            actions.AddRange(IndexRows(partitionKey, current));
             actions.AddRange(upserts);
             var fitsInOne = !deletesApart && actions.Count + deletes.Count <= TableTransactions.MaxActions;
             if (fitsInOne)
@@ -72,11 +98,23 @@ public sealed class CustomerViewWriter
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
-                // Another writer changed the profile since we read or cached it, or it existed where we assumed it new:
-                // read again and fold again.
-                ForgetProfile(streamPartition, partitionKey);
-                ObserveAssumption(source, streamPartition, wasNew: false);
-                mustRead = true;
+                // A claim existed (a redelivery or a duplicate: read the claims and settle them), or another writer
+                // changed the profile since we read or cached it, or it existed where we assumed it new (read it again
+                // and fold again). The failed action tells which, when storage says.
+                var failed = ex.FailedTransactionActionIndex;
+                var onClaim = failed is >= 1 && failed <= unclaimed.Count;
+                if (failed is null || onClaim)
+                {
+                    mustRead |= await ClassifyAsync(partitionKey, unclaimed, claims, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (!onClaim)
+                {
+                    ForgetProfile(streamPartition, partitionKey);
+                    ObserveAssumption(source, streamPartition, wasNew: false);
+                    mustRead = true;
+                }
+
                 continue;
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 404 && source == ProfileSource.Cached && attempt < MaxAttempts)
@@ -97,7 +135,75 @@ public sealed class CustomerViewWriter
                 await DeleteEachAsync(partitionKey, deletes, cancellationToken).ConfigureAwait(false);
             }
 
-            return;
+            return duplicates;
+        }
+    }
+
+    /// <summary>Gives up the claim a position made for an event of the customer (a poison event going to quarantine).</summary>
+    public Task ReleaseClaimAsync(string tenant, string subject, string eventId, StreamPosition position, CancellationToken cancellationToken) =>
+        ClaimRows.ReleaseAsync(_table, TableKeys.Customer(tenant, subject), eventId, position, cancellationToken);
+
+    // The batch without the events found to be duplicates; the raw blob holds fewer of the customer's events, or none.
+    private (SubjectBatch Current, List<PreparedEvent> Duplicates) WithoutDuplicates(SubjectBatch batch, Dictionary<string, ClaimResult> claims)
+    {
+        var duplicates = batch.Events.Where(e => claims.GetValueOrDefault(e.Event.Id) == ClaimResult.Duplicate).ToList();
+        if (duplicates.Count == 0)
+        {
+            return (batch, duplicates);
+        }
+
+        var blobs = batch.Blobs
+            .Select(b => b.Container == _rawContainer ? b with { EventCount = b.EventCount - duplicates.Count } : b)
+            .Where(b => b.Container != _rawContainer || b.EventCount > 0)
+            .ToList();
+        var events = batch.Events.Where(e => claims.GetValueOrDefault(e.Event.Id) != ClaimResult.Duplicate).ToList();
+        return (batch with { Events = events, Blobs = blobs }, duplicates);
+    }
+
+    private static IEnumerable<TableTransactionAction> IndexRows(string partitionKey, SubjectBatch batch) =>
+        batch.Blobs.Select(b => new TableTransactionAction(TableTransactionActionType.UpsertReplace, SubjectIndex.ToEntity(partitionKey, b)));
+
+    // Reads the claims of events whose insert failed; returns whether this position had made any (an earlier attempt
+    // of this batch committed, so the profile in hand is stale).
+    private async Task<bool> ClassifyAsync(string partitionKey, List<PreparedEvent> events, Dictionary<string, ClaimResult> claims, CancellationToken cancellationToken)
+    {
+        var found = await ClaimRows.ClassifyAsync(_table, partitionKey, events.Select(e => (e.Event.Id, e.Incoming.Position)), cancellationToken).ConfigureAwait(false);
+        foreach (var (eventId, result) in found)
+        {
+            claims[eventId] = result;
+        }
+
+        return found.Values.Any(r => r == ClaimResult.Redelivered);
+    }
+
+    // The claims alone, a transaction per hundred; those that exist already are read and settled.
+    private async Task<bool> ClaimApartAsync(string partitionKey, List<PreparedEvent> unclaimed, Dictionary<string, ClaimResult> claims, CancellationToken cancellationToken)
+    {
+        var redelivered = false;
+        for (var attempt = 1; ; attempt++)
+        {
+            var pending = unclaimed.Where(e => !claims.ContainsKey(e.Event.Id)).ToList();
+            if (pending.Count == 0)
+            {
+                return redelivered;
+            }
+
+            foreach (var chunk in pending.Chunk(TableTransactions.MaxActions))
+            {
+                try
+                {
+                    await _table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add,
+                        ClaimRows.ToEntity(partitionKey, e.Event.Id, e.Incoming.Position, e.Incoming.EnqueuedTime))), cancellationToken).ConfigureAwait(false);
+                    foreach (var e in chunk)
+                    {
+                        claims[e.Event.Id] = ClaimResult.Redelivered; // Claimed by this position: from here on, as a redelivery would find it.
+                    }
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status == 409 && attempt < MaxAttempts)
+                {
+                    redelivered |= await ClassifyAsync(partitionKey, [.. chunk], claims, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
     }
 

@@ -10,7 +10,9 @@ namespace Serverless.Pipeline.Views;
 /// </summary>
 internal static class Watermarks
 {
-    public static string PropertyName(string partitionId) => "wm_" + PropertyNames.Safe(partitionId);
+    public const string Prefix = "wm_";
+
+    public static string PropertyName(string partitionId) => Prefix + PropertyNames.Safe(partitionId);
 
     public static bool IsNew(TableEntity entity, StreamPosition position) =>
         position.SequenceNumber > (entity.GetInt64(PropertyName(position.PartitionId)) ?? -1);

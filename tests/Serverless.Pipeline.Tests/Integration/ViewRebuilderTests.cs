@@ -48,11 +48,12 @@ public sealed class ViewRebuilderTests(AzuriteFixture azurite)
         }
 
         var day1Counters = await ViewSnapshot.TenantEntitiesAsync(storage.Counters, TestEvents.Tenant);
-        var pageViews = day1Counters.Single(e => e.PartitionKey.EndsWith("2026-11-21", StringComparison.Ordinal) && e.RowKey == "com.example.portal.page_viewed|0");
+        var pageViews = day1Counters.Single(e => e.PartitionKey == DailyCounters.PartitionKey(TestEvents.Tenant, new DateOnly(2026, 11, 21), "0") && e.RowKey == "com.example.portal.page_viewed|0");
         pageViews["Count"] = 999L;
         await storage.Counters.UpdateEntityAsync(pageViews, ETag.All, TableUpdateMode.Replace);
-        await storage.Counters.AddEntityAsync(new TableEntity(DailyCounters.PartitionKey(TestEvents.Tenant, new DateOnly(2026, 11, 21)), "bogus|9") { ["Count"] = 5L });
-        var outside = new TableEntity(DailyCounters.PartitionKey(TestEvents.Tenant, new DateOnly(2026, 11, 22)), "bogus|9") { ["Count"] = 5L };
+        await storage.Counters.AddEntityAsync(new TableEntity(DailyCounters.PartitionKey(TestEvents.Tenant, new DateOnly(2026, 11, 21), "9"), "bogus|9") { ["Count"] = 5L });
+        await storage.Counters.AddEntityAsync(new TableEntity(DailyCounters.LegacyPartitionKey(TestEvents.Tenant, new DateOnly(2026, 11, 21)), "com.example.portal.page_viewed|0") { ["Count"] = 5L });
+        var outside = new TableEntity(DailyCounters.PartitionKey(TestEvents.Tenant, new DateOnly(2026, 11, 22), "9"), "bogus|9") { ["Count"] = 5L };
         await storage.Counters.AddEntityAsync(outside);
 
         await Rebuilder(harness).RebuildAsync(new RebuildRequest(TestEvents.Tenant, Hour10, Hour10.AddMinutes(59)), null, CancellationToken.None);
@@ -144,7 +145,7 @@ public sealed class ViewRebuilderTests(AzuriteFixture azurite)
         var harness = await StorageHarness.CreateAsync(azurite.Server);
         await harness.Processor.ProcessAsync(Batch("0", 0, Hour10, TestEvents.CrmContactUpdated("customer/1")), CancellationToken.None);
         var live = await ViewSnapshot.TakeAsync(harness.Services.Storage, TestEvents.Tenant);
-        var lateDay = DailyCounters.PartitionKey(TestEvents.Tenant, new DateOnly(2025, 11, 21));
+        var lateDay = DailyCounters.PartitionKey(TestEvents.Tenant, new DateOnly(2025, 11, 21), "0");
         await ViewSnapshot.WipeAsync(harness.Services.Storage, TestEvents.Tenant);
 
         await Rebuilder(harness).RebuildAsync(new RebuildRequest(TestEvents.Tenant, Day1, Day1.AddDays(1)), null, CancellationToken.None);

@@ -38,7 +38,8 @@ public static class ErasureInventory
             ErasedBy(request, ErasureStepNames.PurgeQuarantine, "quarantine", "Every quarantined event of the person, as it arrived.", "blobsRewritten", "linesRemoved"),
             new InventoryEntry("subjectIndex", "Which blobs held the person's events.", Erased, lastPurge,
                 new Dictionary<string, long> { ["indexRowsRemoved"] = Runs(request, ErasureStepNames.PurgeRaw, ErasureStepNames.PurgeQuarantine).Sum(s => s.Counts.GetValueOrDefault("indexRowsRemoved")) }, null, null),
-            ErasedBy(request, ErasureStepNames.PurgeRaw, "dedupeLedger", "The event ids of the person's archived events.", "ledgerRowsRemoved"),
+            ErasedBy(request, [ErasureStepNames.DeleteViews, ErasureStepNames.PurgeRaw], "dedupeLedger",
+                "The event ids of the person's archived events: their claims in the customer records, and the earlier ledger's rows.", "ledgerRowsRemoved"),
             new InventoryEntry("deliveryLog", "The source and delivery id of each accepted webhook request: no identifier, no event content.", Kept, null, null, null,
                 "It holds nothing about the person, so there is nothing to erase."),
             Expiring("eventStream", "Every event of the person sent to the stream, those refused after suppression included.",
@@ -63,9 +64,12 @@ public static class ErasureInventory
     private static IEnumerable<RequestStep> Runs(PrivacyRequest request, params string[] steps) => request.Steps.Where(s => steps.Contains(s.Name));
 
     // Counts of every run of the step (a second pass erases what a batch in flight wrote during the first), at the last.
-    private static InventoryEntry ErasedBy(PrivacyRequest request, string step, string place, string holds, params string[] counts)
+    private static InventoryEntry ErasedBy(PrivacyRequest request, string step, string place, string holds, params string[] counts) =>
+        ErasedBy(request, [step], place, holds, counts);
+
+    private static InventoryEntry ErasedBy(PrivacyRequest request, string[] steps, string place, string holds, params string[] counts)
     {
-        var runs = Runs(request, step).ToList();
+        var runs = Runs(request, steps).ToList();
         return new InventoryEntry(place, holds, Erased, runs.Count > 0 ? runs[^1].At : null,
             counts.ToDictionary(c => c, c => runs.Sum(r => r.Counts.GetValueOrDefault(c)), StringComparer.Ordinal), null, null);
     }

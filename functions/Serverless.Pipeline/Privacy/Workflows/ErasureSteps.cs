@@ -107,8 +107,8 @@ public sealed class ErasureSteps
     }
 
     /// <summary>
-    /// Deletes the profile and activity rows, the identity lookups and the person's subject access exports; keeps the
-    /// subject index for the purges.
+    /// Deletes the profile and activity rows and the claims of the customers' event ids, the identity lookups and the
+    /// person's subject access exports; keeps the subject index for the purges.
     /// </summary>
     public async Task<StepResult> DeleteViewsAsync(WorkflowInput input, CancellationToken cancellationToken)
     {
@@ -118,7 +118,9 @@ public sealed class ErasureSteps
         {
             var partition = new CustomerPartition(Storage.Customers, request.Tenant, subjects[i]);
             var doomed = (await partition.RowKeysAsync(cancellationToken).ConfigureAwait(false)).Where(k => !CustomerPartition.IsSubjectIndex(k)).ToList();
-            await _journal.CountOnceAsync(input, ErasureStepNames.DeleteViews, "customer-record-" + i, new Dictionary<string, long> { ["viewRows"] = doomed.Count }, cancellationToken).ConfigureAwait(false);
+            var claims = doomed.Count(CustomerPartition.IsClaim);
+            await _journal.CountOnceAsync(input, ErasureStepNames.DeleteViews, "customer-record-" + i,
+                new Dictionary<string, long> { ["viewRows"] = doomed.Count - claims, ["ledgerRowsRemoved"] = claims }, cancellationToken).ConfigureAwait(false);
             await partition.DeleteRowsAsync(doomed, cancellationToken).ConfigureAwait(false);
         }
 
@@ -132,7 +134,8 @@ public sealed class ErasureSteps
             await Storage.Exports.DeleteBlobIfExistsAsync(export, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        return await _journal.RecordAsync(input, ErasureStepNames.DeleteViews, new() { ["viewRows"] = 0, ["identityRows"] = 0, ["exportDocuments"] = 0 }, cancellationToken).ConfigureAwait(false);
+        return await _journal.RecordAsync(input, ErasureStepNames.DeleteViews, new() { ["viewRows"] = 0, ["ledgerRowsRemoved"] = 0, ["identityRows"] = 0, ["exportDocuments"] = 0 },
+            cancellationToken).ConfigureAwait(false);
     }
 
     // Export documents are few (the lifecycle rule deletes them after days): each of the tenant's is read whole.
@@ -156,12 +159,13 @@ public sealed class ErasureSteps
     /// <summary>
     /// Rewrites each blob the subject index names without the person's lines, then deletes that index row: a crash
     /// between the two leaves the row, and the rewrite, run again, finds nothing more to remove. The raw lines' event
-    /// ids leave the dedupe ledger before the lines leave the blob, while they can still be read.
+    /// ids leave the earlier dedupe ledger (<see cref="EventIdLedger"/>; their claims in the customer partitions went
+    /// with the views) before the lines leave the blob, while they can still be read.
     /// </summary>
     public Task<StepResult> PurgeRawAsync(WorkflowInput input, CancellationToken cancellationToken) =>
         PurgeAsync(input, Storage.Names.RawContainer, ErasureStepNames.PurgeRaw, forgetEventIds: true, cancellationToken);
 
-    /// <summary>As <see cref="PurgeRawAsync"/>, in the quarantine, whose events never reached the dedupe ledger.</summary>
+    /// <summary>As <see cref="PurgeRawAsync"/>, in the quarantine, whose events were never claimed.</summary>
     public Task<StepResult> PurgeQuarantineAsync(WorkflowInput input, CancellationToken cancellationToken) =>
         PurgeAsync(input, Storage.Names.QuarantineContainer, ErasureStepNames.PurgeQuarantine, forgetEventIds: false, cancellationToken);
 
@@ -187,7 +191,15 @@ public sealed class ErasureSteps
                 var rewritten = false;
                 await GzipJsonLines.RemoveLinesAsync(blobs.GetBlobClient(blob.Name), matcher.IsAbout, async (lines, ct) =>
                 {
-                    var ids = forgetEventIds ? EventIdsOf(lines) : [];
+                    var ids = new List<string>();
+                    foreach (var id in forgetEventIds ? EventIdsOf(lines) : [])
+                    {
+                        if (await _ledger.ContainsAsync(request.Tenant, id, ct).ConfigureAwait(false))
+                        {
+                            ids.Add(id);
+                        }
+                    }
+
                     await _journal.CountOnceAsync(input, step, unit, PurgeCounts(1, lines.Count, ids.Count, 1), ct, Touch).ConfigureAwait(false);
                     foreach (var id in ids)
                     {
