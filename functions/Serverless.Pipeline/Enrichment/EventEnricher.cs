@@ -21,9 +21,9 @@ public sealed class EventEnricher
     private readonly GeoSource _geo;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, EnrichmentContext> _contexts = new(StringComparer.Ordinal);
 
-    // Keyed by the context too: a tenant's site hosts and join keys are part of what is derived. Bounded; it holds
-    // derived values (a click id among them) in memory only, and starts again empty when full.
-    private readonly Normalization.ResultCache<(EnrichAs Kind, EnrichmentContext Context, string Text), EnrichmentEntry> _derived =
+    // Keyed by the context too: a tenant's site hosts and join keys are part of what is derived. Bounded, and it starts
+    // again empty when full; it holds no personal value (see IsPersonal).
+    private readonly Caching.ResultCache<(EnrichAs Kind, EnrichmentContext Context, string Text), EnrichmentEntry> _derived =
         new(20_000, key => Derive(key.Kind, key.Text, key.Context));
 
     public EventEnricher(PipelineOptions options, Pseudonymizer pseudonymizer, GeoSource geo)
@@ -56,8 +56,9 @@ public sealed class EventEnricher
                 enrichments.Defer(new PendingLookup(entry, context.Tenant, enrich.Table!, text.Trim()));
                 return null;
             default:
-                // The same pages, referrers, agents and numbers come back again and again: derive each once.
-                var derived = _derived.Get((enrich.Kind, context, text));
+                // Pages, referrers and agents come back again and again: each is derived once. Phones, emails and URLs
+                // with an ad click id are one person's own: they seldom repeat, and are not kept in memory.
+                var derived = IsPersonal(enrich.Kind, text) ? Derive(enrich.Kind, text, context) : _derived.Get((enrich.Kind, context, text));
                 entry.CopyFrom(derived);
                 if (derived.Missing is { } reason)
                 {
@@ -67,6 +68,9 @@ public sealed class EventEnricher
                 return null;
         }
     }
+
+    private static bool IsPersonal(EnrichAs kind, string text) =>
+        kind is EnrichAs.Phone or EnrichAs.Email || (kind is EnrichAs.PageUrl or EnrichAs.Referrer && text.Contains("clid=", StringComparison.OrdinalIgnoreCase));
 
     private static EnrichmentEntry Derive(EnrichAs kind, string text, EnrichmentContext context)
     {

@@ -93,15 +93,24 @@ public sealed class EventEnrichments
         return enrichments;
     }
 
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _threadWriter;
+
+    // One buffer and writer per thread, reset per call: the views' copy is written for every event.
     private string Serialize(bool pseudonymized)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            WriteObject(writer, pseudonymized);
-        }
-
+        var (buffer, writer) = _threadWriter ??= NewWriter();
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        WriteObject(writer, pseudonymized);
+        writer.Flush();
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static (ArrayBufferWriter<byte>, Utf8JsonWriter) NewWriter()
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        return (buffer, new Utf8JsonWriter(buffer));
     }
 
     private void WriteObject(Utf8JsonWriter writer, bool pseudonymized)

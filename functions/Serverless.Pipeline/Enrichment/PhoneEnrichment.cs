@@ -9,12 +9,7 @@ internal static class PhoneEnrichment
 
     public static void Enrich(string e164, EnrichmentEntry entry)
     {
-        PhoneNumber number;
-        try
-        {
-            number = Util.Parse(e164, null);
-        }
-        catch (NumberParseException)
+        if (Normalization.PhoneNormalizer.ParsedE164(e164) is not { } number)
         {
             entry.SetMissing(MissingReason.Unparseable);
             return;

@@ -157,6 +157,11 @@ public sealed class CompiledSchema
             Rule = ruleIndex >= 0 ? rules[ruleIndex] : null,
             RuleIndex = ruleIndex,
         };
+        if ((node.Pattern is not null || node.Format is not null) && node.Rule is not { IsPii: true })
+        {
+            node = node.WithTextVerdicts();
+        }
+
         node.HasRulesBelow = node.Rule is not null || properties.Any(p => p.Node.HasRulesBelow) || items?.HasRulesBelow == true;
         return node;
     }

@@ -21,6 +21,15 @@ public enum JsonTypes
     Any = Null | Boolean | Object | Array | Number | Integer | String,
 }
 
+/// <summary>Which of a string field's text checks failed.</summary>
+[Flags]
+internal enum TextVerdict
+{
+    Passes = 0,
+    PatternFails = 1,
+    FormatFails = 2,
+}
+
 /// <summary>One property a schema declares: its name as text and as UTF-8, and its subschema.</summary>
 public sealed record SchemaProperty(string Name, byte[] Utf8Name, SchemaNode Node);
 
@@ -61,6 +70,12 @@ public sealed class SchemaNode
     public Regex? Pattern { get; init; }
     public string? Format { get; init; }
 
+    /// <summary>
+    /// What <see cref="Pattern"/> and <see cref="Format"/> said of texts seen before (paths, referrers, codes repeat),
+    /// for a field that is not personal data; null where nothing is cached.
+    /// </summary>
+    internal Caching.ResultCache<string, TextVerdict>? TextVerdicts { get; init; }
+
     public JsonNumber? Minimum { get; init; }
     public JsonNumber? Maximum { get; init; }
     public JsonNumber? ExclusiveMinimum { get; init; }
@@ -89,6 +104,30 @@ public sealed class SchemaNode
 
     /// <summary>Whether a value here must be materialized to be checked (<c>enum</c>/<c>const</c> with non-string values, <c>uniqueItems</c>).</summary>
     public bool NeedsValue => Const is not null || (Enum is not null && !EnumOnlyStrings) || UniqueItems;
+
+    private const int TextVerdictCapacity = 10_000;
+
+    /// <summary>This node with a cache of its text checks' verdicts.</summary>
+    internal SchemaNode WithTextVerdicts()
+    {
+        var pattern = Pattern;
+        var format = Format;
+        return new SchemaNode
+        {
+            RejectsAll = RejectsAll, Types = Types, Properties = Properties, Required = Required, RequiredUtf8 = RequiredUtf8,
+            AdditionalAllowed = AdditionalAllowed, AdditionalSchema = AdditionalSchema, MinProperties = MinProperties, MaxProperties = MaxProperties,
+            Items = Items, MinItems = MinItems, MaxItems = MaxItems, UniqueItems = UniqueItems, MinLength = MinLength, MaxLength = MaxLength,
+            Pattern = pattern, Format = format, Minimum = Minimum, Maximum = Maximum, ExclusiveMinimum = ExclusiveMinimum,
+            ExclusiveMaximum = ExclusiveMaximum, MultipleOf = MultipleOf, Enum = Enum, EnumStrings = EnumStrings, EnumOnlyStrings = EnumOnlyStrings,
+            Const = Const, Rule = Rule, RuleIndex = RuleIndex,
+            TextVerdicts = new Caching.ResultCache<string, TextVerdict>(TextVerdictCapacity, text => CheckText(pattern, format, text)),
+        };
+    }
+
+    /// <summary>Runs the pattern and the format on a text.</summary>
+    internal static TextVerdict CheckText(Regex? pattern, string? format, string text) =>
+        (pattern is not null && !pattern.IsMatch(text) ? TextVerdict.PatternFails : TextVerdict.Passes)
+        | (format is not null && !SchemaFormats.IsValid(format, text) ? TextVerdict.FormatFails : TextVerdict.Passes);
 
     public SchemaNode? PropertyNode(ref System.Text.Json.Utf8JsonReader reader)
     {

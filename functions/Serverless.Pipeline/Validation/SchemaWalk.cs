@@ -301,14 +301,19 @@ internal ref struct SchemaWalk
                 }
             }
 
-            if (node.Pattern is { } pattern && !pattern.IsMatch(text))
+            if (node.Pattern is not null || node.Format is not null)
             {
-                Add("pattern", $"The text does not match the pattern '{pattern}'.");
-            }
+                var textValue = text.ToString();
+                var verdict = node.TextVerdicts?.Get(textValue) ?? SchemaNode.CheckText(node.Pattern, node.Format, textValue);
+                if ((verdict & TextVerdict.PatternFails) != 0)
+                {
+                    Add("pattern", $"The text does not match the pattern '{node.Pattern}'.");
+                }
 
-            if (node.Format is { } format && !SchemaFormats.IsValid(format, text.ToString()))
-            {
-                Add("format", $"The text is not a valid '{format}'.");
+                if ((verdict & TextVerdict.FormatFails) != 0)
+                {
+                    Add("format", $"The text is not a valid '{node.Format}'.");
+                }
             }
         }
         finally

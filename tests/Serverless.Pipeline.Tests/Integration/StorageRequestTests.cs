@@ -103,7 +103,7 @@ public sealed class StorageRequestTests(AzuriteFixture azurite)
         await clean.Processor.ProcessAsync(TestEvents.Batch("0", 1, TestEvents.PageViewed("e-2", "customer/1", "2026-11-21T11:00:00Z")), CancellationToken.None);
         var prefix = StorageHarness.NewPrefix();
         var log = new RequestLog(m => m.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal)
-            && Serverless.Testing.FaultInjectionPolicy.BodyMentions(m, prefix + "customers") && Serverless.Testing.FaultInjectionPolicy.BodyMentions(m, "e-2"));
+            && Serverless.Testing.FaultInjectionPolicy.BodyMentions(m, prefix + "customers") && Serverless.Testing.FaultInjectionPolicy.BodyMentions(m, "\"e-2\""));
         var crashing = await StorageHarness.CreateAsync(azurite.Server, prefix, log);
         await crashing.Processor.ProcessAsync(TestEvents.Batch("0", 0, TestEvents.PageViewed("e-1", "customer/1")), CancellationToken.None);
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Serverless.Pipeline.Caching;
 using Serverless.Pipeline.Events;
 using Serverless.Pipeline.Normalization;
 using Serverless.Pipeline.Tests.Support;

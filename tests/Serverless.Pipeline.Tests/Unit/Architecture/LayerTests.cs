@@ -8,7 +8,7 @@ public sealed class LayerTests
     // Bottom to top; docs/architecture.md explains each layer.
     private static readonly (string Layer, string[] Folders)[] Layers =
     [
-        ("Foundation", ["Configuration", "Problems", "Resilience", "Telemetry"]),
+        ("Foundation", ["Caching", "Configuration", "Problems", "Resilience", "Telemetry"]),
         ("Events", ["Events"]),
         ("Schemas and storage", ["Storage", "Validation"]),
         ("Keys and normalization", ["Keys", "Normalization"]),

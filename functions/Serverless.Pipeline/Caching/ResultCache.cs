@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Serverless.Pipeline.Normalization;
+namespace Serverless.Pipeline.Caching;
 
 /// <summary>
 /// A bounded, thread-safe memo of a pure function's results (a phone number's parse, a user agent's reading). When it
@@ -23,6 +23,19 @@ public sealed class ResultCache<TKey, TValue>
     }
 
     public int Count => _entries.Count;
+
+    /// <summary>Records a result computed elsewhere (by a caller that had it at hand), as <see cref="Get"/> would.</summary>
+    public void Set(TKey key, TValue value)
+    {
+        var entries = _entries;
+        if (entries.Count >= _capacity)
+        {
+            entries = new ConcurrentDictionary<TKey, TValue>(entries.Comparer);
+            _entries = entries;
+        }
+
+        entries[key] = value;
+    }
 
     public TValue Get(TKey key)
     {
