@@ -34,6 +34,33 @@ internal static class ProcessingBenchmark
         return mixResult with { Leads = leadResult };
     }
 
+    /// <summary>The realistic mix through the processing stage for a while, with no forced collection: what a profiler attached from outside should see.</summary>
+    public static async Task LoopAsync(int events, int seconds)
+    {
+        var options = new PipelineOptions { PseudonymizationKey = Convert.ToBase64String(new byte[32]) };
+        var preparer = new EventPreparer(await SchemaRegistry.LoadAsync(null, CancellationToken.None), new Pseudonymizer(new byte[32], "k1"), options);
+        var incoming = SyntheticEvents.CreateMix(events).Select((b, i) => new IncomingEvent(b, new StreamPosition("0", i), DateTimeOffset.UnixEpoch)).ToArray();
+        var output = new ArrayBufferWriter<byte>(4096);
+        using var writer = new Utf8JsonWriter(output);
+        var clock = Stopwatch.StartNew();
+        var prepared = 0L;
+        while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
+        {
+            foreach (var next in incoming)
+            {
+                var result = Prepare(preparer, next);
+                output.ResetWrittenCount();
+                writer.Reset(output);
+                RawArchive.WriteLine(writer, result);
+                writer.Flush();
+                _ = result.Enrichments.ToViewJson();
+                prepared++;
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{prepared:N0} events in {clock.Elapsed.TotalSeconds:N1} s: {prepared / clock.Elapsed.TotalSeconds:N0} events/s; {GC.CollectionCount(0)} gen-0, {GC.CollectionCount(1)} gen-1, {GC.CollectionCount(2)} gen-2 collections"));
+    }
+
     private static ProcessingResult Compare(string corpus, byte[][] bodies, EventPreparer preparer, int rounds)
     {
         var events = bodies.Length;

@@ -35,8 +35,8 @@ internal static class ProcessingProfile
         var pages = data.Select(d => d["marketing"]!["landing_page"]!.GetValue<string>()).ToArray();
         var util = PhoneNumbers.PhoneNumberUtil.GetInstance();
 
-        var steps = new (string Name, Action<int> Work)[]
-        {
+        (string Name, Action<int> Work)[] steps =
+        [
             ("envelope: Utf8.IsValid", i => Utf8.IsValid(bodies[i])),
             ("envelope: JsonDocument.Parse alone (for scale)", i => JsonDocument.Parse(bodies[i]).Dispose()),
             ("envelope: CloudNative.CloudEvents decode (for scale)", i => formatter.DecodeStructuredModeMessage(bodies[i], contentType, EnvelopeParser.Extensions)),
@@ -49,12 +49,32 @@ internal static class ProcessingProfile
             ("pseudonymization: one JoinKey (HMAC + base64url)", i => pseudonymizer.JoinKey("acme-law", emails[i])),
             ("enrichment: user agent", i => UserAgentEnrichment.Enrich(agents[i], new EnrichmentEntry("client.user_agent", "userAgent"))),
             ("enrichment: page URL", i => PageUrlEnrichment.Enrich(pages[i], new EnrichmentEntry("marketing.landing_page", "pageUrl"), value => value)),
-        };
+        ];
+
+        var options = new Serverless.Pipeline.Configuration.PipelineOptions { PseudonymizationKey = Convert.ToBase64String(new byte[32]) };
+        var preparer = new Serverless.Pipeline.Preparation.EventPreparer(schemas, pseudonymizer, options);
+        var views = SyntheticEvents.CreateMix(events).Where(b => System.Text.Encoding.UTF8.GetString(b).Contains("page_viewed", StringComparison.Ordinal))
+            .Select((b, i) => new IncomingEvent(b, new StreamPosition("0", i), DateTimeOffset.UnixEpoch)).ToArray();
+        var viewSchema = schemas.Resolve("com.example.portal.page_viewed", null).Schema!;
+        var viewData = views.Select(v => parser.Parse(v.Body, DateTimeOffset.UnixEpoch).Event!).ToArray();
+        var leadIncoming = bodies.Select((b, i) => new IncomingEvent(b, new StreamPosition("0", i), DateTimeOffset.UnixEpoch)).ToArray();
+        steps =
+        [
+            .. steps,
+            ("page view: envelope", i => parser.Parse(views[i % views.Length].Body, DateTimeOffset.UnixEpoch)),
+            ("page view: validation alone", i => viewSchema.Compiled.Validate(viewData[i % views.Length].DataUtf8.Span)),
+            ("page view: whole preparation", i => preparer.Prepare(views[i % views.Length])),
+            ("lead: whole preparation", i => preparer.Prepare(leadIncoming[i])),
+        ];
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Profile of the processing stage's steps, one thread, {events:N0} lead events:"));
         foreach (var (name, work) in steps)
         {
-            Measure(work, events);
+            for (var warm = Stopwatch.StartNew(); warm.Elapsed < TimeSpan.FromSeconds(1);)
+            {
+                Measure(work, events);
+            }
+
             var (microseconds, bytes) = Measure(work, events);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-58} {microseconds,8:N2} us/event  {bytes,8:N0} bytes/event"));
         }

@@ -3,7 +3,8 @@ using Serverless.Benchmarks;
 
 // Usage: dotnet run -c Release --project bench/Serverless.Benchmarks -- [all|processing|load|sustained|requests|erasure] [options] [--check]
 //   all:        processing, then load, then sustained load, then storage requests, then one side-by-side table (every option below applies)
-//   processing: --events N --rounds N (--profile: the library calls inside each step instead)
+//   processing: --events N --rounds N (--profile: the library calls inside each step instead; --loop S: only the
+//               realistic mix through the processing stage for S seconds, nothing forced, for an external profiler)
 //   load:       --requests N --events-per-request N --concurrency N
 //   sustained:  --duration SECONDS --warm-up SECONDS --sample-every SECONDS --tolerance PERCENT
 //               --rate EVENTS/S (default: in `all`, half the measured end-to-end rate; alone, 1000)
@@ -38,6 +39,9 @@ switch (args.FirstOrDefault())
         return check && !requestsResult.Met ? 1 : 0;
     case "erasure":
         await ErasureBenchmark.RunAsync(Sizes(), Option("--subject-blobs", 10));
+        return 0;
+    case "processing" when args.Contains("--loop"):
+        await ProcessingBenchmark.LoopAsync(Option("--events", 20_000), Option("--loop", 20));
         return 0;
     case "processing" when args.Contains("--profile"):
         await ProcessingProfile.RunAsync(Option("--events", 20_000));

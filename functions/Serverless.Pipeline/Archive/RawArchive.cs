@@ -22,12 +22,13 @@ public static class RawArchive
         writer.WriteString("source", e.Source);
         writer.WriteString("type", e.Type);
         writer.WriteString("subject", e.Subject);
-        writer.WriteString("time", TimestampNormalizer.Format(e.Time));
+        Span<byte> time = stackalloc byte[TimestampNormalizer.MaxUtcLength];
+        writer.WriteString("time"u8, time[..TimestampNormalizer.FormatUtf8(e.Time, time)]);
         writer.WriteString("tenant", e.Tenant);
         writer.WriteString("schemaversion", prepared.Schema.Version.ToString());
         writer.WriteString("streampartition", prepared.Incoming.Position.PartitionId);
         writer.WriteNumber("streamsequence", prepared.Incoming.Position.SequenceNumber);
-        writer.WriteString("enqueuedtime", TimestampNormalizer.Format(prepared.Incoming.EnqueuedTime));
+        writer.WriteString("enqueuedtime"u8, time[..TimestampNormalizer.FormatUtf8(prepared.Incoming.EnqueuedTime, time)]);
         if (e.TraceParent is { } traceParent)
         {
             writer.WriteString(Telemetry.TraceParent.AttributeName, traceParent);

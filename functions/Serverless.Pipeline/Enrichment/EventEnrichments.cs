@@ -39,9 +39,27 @@ public sealed class EventEnrichments
     /// <summary>Puts the entries in the order of <paramref name="keys"/> (one per entry, as added), keeping equal keys as added.</summary>
     internal void Reorder(IReadOnlyList<int> keys)
     {
+        if (IsAscending(keys))
+        {
+            return;
+        }
+
         var ordered = _entries.Select((entry, i) => (entry, key: keys[i])).OrderBy(e => e.key).Select(e => e.entry).ToList();
         _entries.Clear();
         _entries.AddRange(ordered);
+    }
+
+    private static bool IsAscending(IReadOnlyList<int> keys)
+    {
+        for (var i = 1; i < keys.Count; i++)
+        {
+            if (keys[i] < keys[i - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     internal void Defer(PendingLookup lookup) => (_pending ??= []).Add(lookup);

@@ -120,7 +120,18 @@ internal static class EnvelopeReader
                     return MalformedRejection("$." + AttributeNames[(int)attribute], "type", $"The CloudEvents attribute '{AttributeNames[(int)attribute]}' must be a string.");
                 }
 
-                return SetContextAttribute(attribute, reader.GetString()!, ref fields);
+                if (attribute == Attribute.Time && !reader.ValueIsEscaped)
+                {
+                    // Read from the bytes: no string for a value that is only parsed.
+                    return Rfc3339.TryParse(reader.ValueSpan, out var time) ? SetTimeValue(ref fields, time) : InvalidTime();
+                }
+
+                return SetContextAttribute(attribute, attribute switch
+                {
+                    Attribute.Source => Recent(ref reader, 0),
+                    Attribute.Type => Recent(ref reader, 1),
+                    _ => reader.GetString()!,
+                }, ref fields);
         }
     }
 
@@ -138,7 +149,7 @@ internal static class EnvelopeReader
             case JsonTokenType.Null:
                 return null;
             case JsonTokenType.String:
-                value = reader.GetString()!;
+                value = name == "tenant" ? Recent(ref reader, 2) : reader.GetString()!;
                 break;
             case JsonTokenType.True:
                 value = "true";
@@ -212,6 +223,40 @@ internal static class EnvelopeReader
 
         return null;
     }
+
+    private static Rejection? SetTimeValue(ref Fields fields, DateTimeOffset time)
+    {
+        fields.Time = time;
+        return null;
+    }
+
+    private static Rejection InvalidTime() =>
+        MalformedRejection("$.time", "cloudevents", "Value for attribute 'time' is invalid: Not an RFC 3339 timestamp.");
+
+    // Source, type and tenant repeat from one event to the next: the last text of each is kept per thread and reused
+    // when the bytes are the same, instead of a new string per event.
+    private static string Recent(ref Utf8JsonReader reader, int slotIndex)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            return reader.GetString()!;
+        }
+
+        var recent = _recentTexts ??= new RecentText[3];
+        ref var slot = ref recent[slotIndex];
+        if (slot.Text is not null && reader.ValueSpan.SequenceEqual(slot.Utf8))
+        {
+            return slot.Text;
+        }
+
+        slot = new RecentText(reader.ValueSpan.ToArray(), reader.GetString()!);
+        return slot.Text;
+    }
+
+    [ThreadStatic]
+    private static RecentText[]? _recentTexts;
+
+    private readonly record struct RecentText(byte[] Utf8, string Text);
 
     private static string? SetTime(ref Fields fields, DateTimeOffset time)
     {

@@ -51,7 +51,104 @@ internal static class Rfc3339
             return false;
         }
 
-        value = new DateTimeOffset(dateTime, offset);
+        try
+        {
+            value = new DateTimeOffset(dateTime, offset);
+            return true;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // 0001-01-01T00:00:00+01:00 is before the first instant .NET can hold.
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The same, straight from the UTF-8 token, for the shape nearly every event uses
+    /// (<c>yyyy-MM-ddTHH:mm:ss[.f{1,7}](Z|±hh:mm)</c>); anything else goes through <see cref="TryParse(string, out DateTimeOffset)"/>.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> text, out DateTimeOffset value)
+    {
+        if (TryParseCommonShape(text, out value))
+        {
+            return true;
+        }
+
+        return TryParse(System.Text.Encoding.UTF8.GetString(text), out value);
+    }
+
+    private static bool TryParseCommonShape(ReadOnlySpan<byte> text, out DateTimeOffset value)
+    {
+        value = default;
+        if (text.Length < ShortestLength || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':'
+            || !TryDigits(text, 0, 4, out var year) || !TryDigits(text, 5, 2, out var month) || !TryDigits(text, 8, 2, out var day)
+            || !TryDigits(text, 11, 2, out var hour) || !TryDigits(text, 14, 2, out var minute) || !TryDigits(text, 17, 2, out var second)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        var index = 19;
+        var ticks = 0L;
+        if (text[index] == '.')
+        {
+            var digits = 0;
+            for (index++; index < text.Length && char.IsAsciiDigit((char)text[index]); index++, digits++)
+            {
+                ticks = (ticks * 10) + (text[index] - '0');
+            }
+
+            if (digits is 0 or > 7)
+            {
+                return false;
+            }
+
+            for (; digits < 7; digits++)
+            {
+                ticks *= 10;
+            }
+        }
+
+        if (index >= text.Length)
+        {
+            return false;
+        }
+
+        Span<char> offsetText = stackalloc char[text.Length - index];
+        for (var i = 0; i < offsetText.Length; i++)
+        {
+            offsetText[i] = (char)text[index + i];
+        }
+
+        if (!TryParseOffset(offsetText, out var offset))
+        {
+            return false;
+        }
+
+        try
+        {
+            value = new DateTimeOffset(new DateTime(year, month, day, hour, minute, second).AddTicks(ticks), offset);
+            return true;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryDigits(ReadOnlySpan<byte> text, int start, int count, out int value)
+    {
+        value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            if (!char.IsAsciiDigit((char)text[i]))
+            {
+                return false;
+            }
+
+            value = (value * 10) + (text[i] - '0');
+        }
+
         return true;
     }
 

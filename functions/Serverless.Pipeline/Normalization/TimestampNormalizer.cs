@@ -12,7 +12,61 @@ public static class TimestampNormalizer
     // Epoch values above this are taken as milliseconds (it is 5138 CE in seconds, 1973 in milliseconds).
     private const long MillisecondsThreshold = 100_000_000_000;
 
-    public static string Format(DateTimeOffset value) => value.UtcDateTime.ToString(UtcFormat, CultureInfo.InvariantCulture);
+    /// <summary>The longest text <see cref="UtcFormat"/> gives: <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>.</summary>
+    public const int MaxUtcLength = 28;
+
+    public static string Format(DateTimeOffset value)
+    {
+        Span<byte> utf8 = stackalloc byte[MaxUtcLength];
+        return System.Text.Encoding.ASCII.GetString(utf8[..FormatUtf8(value, utf8)]);
+    }
+
+    /// <summary>
+    /// Writes <see cref="UtcFormat"/> (trailing zeros of the fraction dropped, no fraction when it is zero) as UTF-8
+    /// digits, without a format string to interpret: the archive writes two per event. Returns the length written.
+    /// </summary>
+    public static int FormatUtf8(DateTimeOffset value, Span<byte> destination)
+    {
+        var utc = value.UtcDateTime;
+        Digits(destination, 0, utc.Year, 4);
+        destination[4] = (byte)'-';
+        Digits(destination, 5, utc.Month, 2);
+        destination[7] = (byte)'-';
+        Digits(destination, 8, utc.Day, 2);
+        destination[10] = (byte)'T';
+        Digits(destination, 11, utc.Hour, 2);
+        destination[13] = (byte)':';
+        Digits(destination, 14, utc.Minute, 2);
+        destination[16] = (byte)':';
+        Digits(destination, 17, utc.Second, 2);
+        var length = 19;
+        var fraction = (int)(utc.Ticks % TimeSpan.TicksPerSecond);
+        if (fraction != 0)
+        {
+            destination[length++] = (byte)'.';
+            var digits = 7;
+            while (fraction % 10 == 0)
+            {
+                fraction /= 10;
+                digits--;
+            }
+
+            Digits(destination, length, fraction, digits);
+            length += digits;
+        }
+
+        destination[length++] = (byte)'Z';
+        return length;
+    }
+
+    private static void Digits(Span<byte> destination, int start, int value, int count)
+    {
+        for (var i = start + count - 1; i >= start; i--)
+        {
+            destination[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
+    }
 
     public static bool TryNormalize(JsonValue value, out string normalized, out string error)
     {

@@ -119,4 +119,26 @@ public sealed class EnvelopeParserTests
 
         Assert.Equal("""{"b" : [1, 2]}""", outcome.Event!.DataJson);
     }
+
+    [Theory]
+    [InlineData("2026-11-21T10:00:01.12Z")]
+    [InlineData("2026-11-21T10:00:01+14:00")]
+    [InlineData("2026-11-21T10:00:01.1234567-05:30")]
+    [InlineData("2026-11-21T10:00:01.123456789Z")]
+    [InlineData("2024-02-29T23:59:59Z")]
+    [InlineData("2023-02-29T23:59:59Z")]
+    [InlineData("2026-11-21T24:00:00Z")]
+    [InlineData("2026-11-21T10:00:60Z")]
+    [InlineData("0001-01-01T00:00:00+01:00")]
+    [InlineData("2026-11-21T10:00:01+14:01")]
+    [InlineData("2026-11-21t10:00:01Z")]
+    public void Rfc3339_BytesAndText_AgreeOnVerdictAndInstant(string text)
+    {
+        var fromText = Rfc3339.TryParse(text, out var expected);
+
+        var fromBytes = Rfc3339.TryParse(Encoding.UTF8.GetBytes(text), out var actual);
+
+        Assert.Equal(fromText, fromBytes);
+        Assert.Equal(expected, actual);
+    }
 }

@@ -96,4 +96,19 @@ public sealed class NormalizerTests
     [InlineData("XX")]
     [InlineData("")]
     public void Country_Unknown_Fails(string input) => Assert.False(CountryCodes.TryNormalize(input, out _, out _));
+
+    [Fact]
+    public void FormatUtf8_ManyInstants_EqualsTheFormatString()
+    {
+        var random = new Random(11);
+        for (var i = 0; i < 2_000; i++)
+        {
+            var ticks = (long)(random.NextDouble() * (DateTime.MaxValue.Ticks - 1));
+            var instant = new DateTimeOffset(ticks - (ticks % (i % 3 == 0 ? TimeSpan.TicksPerSecond : 1)), TimeSpan.Zero);
+
+            var expected = instant.UtcDateTime.ToString(TimestampNormalizer.UtcFormat, System.Globalization.CultureInfo.InvariantCulture);
+
+            Assert.Equal(expected, TimestampNormalizer.Format(instant));
+        }
+    }
 }
