@@ -107,6 +107,8 @@ internal static class EnvelopeReader
 
                 fields.SpecVersion = reader.GetString();
                 return null;
+            case Attribute.Tenant or Attribute.TraceParent:
+                return ReadExtension(ref reader, AttributeNames[(int)attribute], ref fields);
             case Attribute.Extension:
                 return ReadExtension(ref reader, name!, ref fields);
             default:
@@ -448,7 +450,8 @@ internal static class EnvelopeReader
 
     private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
-    private static readonly string[] AttributeNames = ["specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema", "data", "data_base64"];
+    // The context attributes, data, and the pipeline's own extensions, which are recognized without a string.
+    private static readonly string[] AttributeNames = ["specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema", "data", "data_base64", "tenant", "traceparent"];
 
     private static readonly byte[][] AttributeUtf8 = [.. AttributeNames.Select(Encoding.UTF8.GetBytes)];
 
@@ -464,6 +467,8 @@ internal static class EnvelopeReader
         DataSchema,
         Data,
         DataBase64,
+        Tenant,
+        TraceParent,
         Extension,
     }
 

@@ -6,7 +6,7 @@ namespace Serverless.Pipeline.Events;
 /// The CloudEvents <c>time</c> attribute: an RFC 3339 date-time with seconds, an optional fraction (digits past the
 /// seventh are ignored: .NET keeps ticks) and a <c>Z</c> or <c>±hh:mm</c> offset of at most 14 hours.
 /// </summary>
-internal static class Rfc3339
+public static class Rfc3339
 {
     private const int ShortestLength = 20;       // yyyy-MM-ddTHH:mm:ssZ
     private const int FirstOffsetIndex = 19;
@@ -75,6 +75,21 @@ internal static class Rfc3339
         }
 
         return TryParse(System.Text.Encoding.UTF8.GetString(text), out value);
+    }
+
+    /// <summary>Text of the common shape only (<c>yyyy-MM-ddTHH:mm:ss[.f{1,7}](Z|±hh:mm)</c>); false for anything else.</summary>
+    public static bool TryParseCommonShape(string text, out DateTimeOffset value)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        Span<byte> utf8 = stackalloc byte[64];
+        if (text.Length > utf8.Length || !System.Text.Ascii.IsValid(text))
+        {
+            value = default;
+            return false;
+        }
+
+        System.Text.Encoding.ASCII.GetBytes(text, utf8);
+        return TryParseCommonShape(utf8[..text.Length], out value);
     }
 
     private static bool TryParseCommonShape(ReadOnlySpan<byte> text, out DateTimeOffset value)

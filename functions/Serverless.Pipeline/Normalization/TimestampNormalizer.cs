@@ -91,7 +91,9 @@ public static class TimestampNormalizer
             return TryFromEpoch(epochText, out normalized, out error);
         }
 
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var parsed))
+        // The RFC 3339 shape most sources send is read directly; DateTimeOffset.TryParse gives the same instant for it.
+        if (Events.Rfc3339.TryParseCommonShape(text, out var parsed)
+            || DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out parsed))
         {
             normalized = Format(parsed);
             return true;
