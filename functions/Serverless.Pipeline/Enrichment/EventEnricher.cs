@@ -21,10 +21,14 @@ public sealed class EventEnricher
     private readonly GeoSource _geo;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, EnrichmentContext> _contexts = new(StringComparer.Ordinal);
 
+    // A tenant's pages, referrers and agents that matter are a few thousand at most; a larger memo only holds more of
+    // the long tail, and fills (and so grows the process) for longer before it levels off.
+    private const int DerivedCapacity = 4_096;
+
     // Keyed by the context too: a tenant's site hosts and join keys are part of what is derived. Bounded, and it starts
     // again empty when full; it holds no personal value (see IsPersonal).
     private readonly Caching.ResultCache<(EnrichAs Kind, EnrichmentContext Context, string Text), EnrichmentEntry> _derived =
-        new(20_000, key => Derive(key.Kind, key.Text, key.Context));
+        new(DerivedCapacity, key => Derive(key.Kind, key.Text, key.Context));
 
     public EventEnricher(PipelineOptions options, Pseudonymizer pseudonymizer, GeoSource geo)
     {

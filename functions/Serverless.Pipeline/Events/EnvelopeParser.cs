@@ -52,50 +52,56 @@ public sealed partial class EnvelopeParser
             return ParseOutcome.Rejected(new Rejection(RejectionReason.MalformedEnvelope, missing));
         }
 
-        if (cloudEvent[TenantAttribute] is not string tenant || string.IsNullOrWhiteSpace(tenant))
+        var tenant = cloudEvent[TenantAttribute] as string;
+        if (PipelineRules(tenant, cloudEvent.Subject, cloudEvent.DataContentType,
+            cloudEvent.Data is JsonElement { ValueKind: JsonValueKind.Object }, out var subject) is { } rejection)
         {
-            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.MissingTenant, "$.tenant", "required",
-                "The 'tenant' extension attribute is required."));
+            return ParseOutcome.Rejected(rejection);
         }
 
-        if (!IsValidTenant(tenant))
-        {
-            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.InvalidTenant, "$.tenant", "pattern",
-                "The tenant must be 1-63 characters of lower-case letters, digits and hyphens."));
-        }
-
-        var subject = cloudEvent.Subject?.Trim();
-        if (string.IsNullOrEmpty(subject))
-        {
-            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.MissingSubject, "$.subject", "required",
-                "The 'subject' attribute is required: it names the customer the event is about."));
-        }
-
-        var contentType = cloudEvent.DataContentType;
-        if (contentType is not null && !IsJsonContentType(contentType))
-        {
-            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.UnsupportedDataContentType, "$.datacontenttype", "const",
-                $"Data must be JSON; got '{contentType}'."));
-        }
-
-        if (cloudEvent.Data is not JsonElement { ValueKind: JsonValueKind.Object } element)
-        {
-            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.DataNotObject, "$.data", "type",
-                "Data must be a JSON object."));
-        }
-
+        var element = (JsonElement)cloudEvent.Data!;
         return ParseOutcome.Parsed(new PipelineEvent
         {
             Id = cloudEvent.Id!,
             Source = cloudEvent.Source!.OriginalString,
             Type = cloudEvent.Type!,
             Subject = subject,
-            Tenant = tenant,
+            Tenant = tenant!,
             Time = (cloudEvent.Time ?? fallbackTime).ToUniversalTime(),
             DataSchema = cloudEvent.DataSchema?.OriginalString,
             DataUtf8 = System.Text.Encoding.UTF8.GetBytes(element.GetRawText()),
             TraceParent = cloudEvent[TraceParentAttribute] as string,
         });
+    }
+
+    /// <summary>
+    /// The pipeline's own rules over a CloudEvent, in order: a valid tenant, a subject (trimmed), JSON data, an object.
+    /// Null when the event meets them all.
+    /// </summary>
+    internal static Rejection? PipelineRules(string? tenant, string? subject, string? contentType, bool dataIsObject, out string trimmedSubject)
+    {
+        trimmedSubject = subject?.Trim() ?? string.Empty;
+        if (string.IsNullOrWhiteSpace(tenant))
+        {
+            return Rejection.Of(RejectionReason.MissingTenant, "$.tenant", "required", "The 'tenant' extension attribute is required.");
+        }
+
+        if (!IsValidTenant(tenant))
+        {
+            return Rejection.Of(RejectionReason.InvalidTenant, "$.tenant", "pattern", "The tenant must be 1-63 characters of lower-case letters, digits and hyphens.");
+        }
+
+        if (trimmedSubject.Length == 0)
+        {
+            return Rejection.Of(RejectionReason.MissingSubject, "$.subject", "required", "The 'subject' attribute is required: it names the customer the event is about.");
+        }
+
+        if (contentType is not null && !IsJsonContentType(contentType))
+        {
+            return Rejection.Of(RejectionReason.UnsupportedDataContentType, "$.datacontenttype", "const", $"Data must be JSON; got '{contentType}'.");
+        }
+
+        return dataIsObject ? null : Rejection.Of(RejectionReason.DataNotObject, "$.data", "type", "Data must be a JSON object.");
     }
 
     internal static bool IsJsonContentType(string contentType)

@@ -300,33 +300,10 @@ internal static class EnvelopeReader
             return ParseOutcome.Rejected(new Rejection(RejectionReason.MalformedEnvelope, missing));
         }
 
-        if (string.IsNullOrWhiteSpace(fields.Tenant))
+        if (EnvelopeParser.PipelineRules(fields.Tenant, fields.Subject, contentType,
+            fields.DataToken == JsonTokenType.StartObject && !fields.HasDataBase64, out var subject) is { } rejection)
         {
-            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.MissingTenant, "$.tenant", "required", "The 'tenant' extension attribute is required."));
-        }
-
-        if (!EnvelopeParser.IsValidTenant(fields.Tenant))
-        {
-            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.InvalidTenant, "$.tenant", "pattern",
-                "The tenant must be 1-63 characters of lower-case letters, digits and hyphens."));
-        }
-
-        var subject = fields.Subject?.Trim();
-        if (string.IsNullOrEmpty(subject))
-        {
-            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.MissingSubject, "$.subject", "required",
-                "The 'subject' attribute is required: it names the customer the event is about."));
-        }
-
-        if (contentType is not null && !EnvelopeParser.IsJsonContentType(contentType))
-        {
-            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.UnsupportedDataContentType, "$.datacontenttype", "const",
-                $"Data must be JSON; got '{contentType}'."));
-        }
-
-        if (fields.DataToken != JsonTokenType.StartObject || fields.HasDataBase64)
-        {
-            return ParseOutcome.Rejected(Rejection.Of(RejectionReason.DataNotObject, "$.data", "type", "Data must be a JSON object."));
+            return ParseOutcome.Rejected(rejection);
         }
 
         return ParseOutcome.Parsed(new PipelineEvent
@@ -335,7 +312,7 @@ internal static class EnvelopeReader
             Source = fields.Source!,
             Type = fields.Type!,
             Subject = subject,
-            Tenant = fields.Tenant,
+            Tenant = fields.Tenant!,
             Time = (fields.Time ?? fallbackTime).ToUniversalTime(),
             DataSchema = fields.DataSchema,
             DataUtf8 = body[fields.DataStart..fields.DataEnd],

@@ -10,14 +10,17 @@ namespace Serverless.Pipeline.Normalization;
 /// </summary>
 public static class PhoneNormalizer
 {
-    private const int CacheCapacity = 20_000;
+    private const int CacheCapacity = 4_096;
+
+    // Only between one event's normalization and its enrichment, a moment later.
+    private const int ParsedCapacity = 1_024;
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
     private static readonly ResultCache<(string Region, string Value), (string Normalized, string Error)> Cache =
         new(CacheCapacity, key => Parse(key.Value, key.Region));
 
     // The numbers normalization parsed, by their E.164 form: enrichment reads a number's region and type from them
     // instead of parsing it a second time.
-    private static readonly ResultCache<string, PhoneNumber?> ByE164 = new(CacheCapacity, ParseE164);
+    private static readonly ResultCache<string, PhoneNumber?> ByE164 = new(ParsedCapacity, ParseE164);
 
     public static bool TryNormalize(string value, string defaultRegion, out string normalized, out string error)
     {

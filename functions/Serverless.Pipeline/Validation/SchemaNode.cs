@@ -105,7 +105,7 @@ public sealed class SchemaNode
     /// <summary>Whether a value here must be materialized to be checked (<c>enum</c>/<c>const</c> with non-string values, <c>uniqueItems</c>).</summary>
     public bool NeedsValue => Const is not null || (Enum is not null && !EnumOnlyStrings) || UniqueItems;
 
-    private const int TextVerdictCapacity = 10_000;
+    private const int TextVerdictCapacity = 2_048;
 
     /// <summary>This node with a cache of its text checks' verdicts.</summary>
     internal SchemaNode WithTextVerdicts()

@@ -28,7 +28,7 @@ public sealed class CustomerViewWriter
     private readonly BoundedCache<(string StreamPartition, string PartitionKey), TableEntity> _profiles;
     private readonly NewCustomerOdds _newCustomers = new();
 
-    public CustomerViewWriter(TableClient table, string rawContainer, Pseudonymizer pseudonymizer, int activityLimit, int profileCacheCapacity = 10_000)
+    public CustomerViewWriter(TableClient table, string rawContainer, Pseudonymizer pseudonymizer, int activityLimit, int profileCacheCapacity = 5_000)
     {
         _profiles = new BoundedCache<(string, string), TableEntity>(profileCacheCapacity);
         _table = table;

@@ -26,7 +26,7 @@ public sealed class IdentityIndex
 
     // Rows this instance upserted, and when: an unchanged row is not written again within RewriteAfter, which also
     // bounds how long a row deleted behind this instance's back (a view rebuild) can stay missing.
-    private readonly BoundedCache<(string PartitionKey, string RowKey), DateTimeOffset> _written = new(50_000);
+    private readonly BoundedCache<(string PartitionKey, string RowKey), DateTimeOffset> _written = new(20_000);
 
     public IdentityIndex(TableClient table, Pseudonymizer pseudonymizer, TimeProvider? time = null)
     {

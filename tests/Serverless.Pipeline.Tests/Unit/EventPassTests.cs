@@ -77,36 +77,30 @@ public sealed class EventPassTests
     [Fact]
     public async Task LoadAsync_SchemaDirectoryWithAnyOf_FailsNamingFileAndKeyword()
     {
-        var directory = Directory.CreateTempSubdirectory("schemas-");
-        try
-        {
-            Directory.CreateDirectory(Path.Combine(directory.FullName, "custom.event"));
-            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "custom.event", "1-0-0.json"), """{"type":"object","anyOf":[{"required":["a"]},{"required":["b"]}]}""");
+        var error = await LoadFailureAsync("""{"type":"object","anyOf":[{"required":["a"]},{"required":["b"]}]}""");
 
-            var error = await Assert.ThrowsAsync<InvalidDataException>(() => SchemaRegistry.LoadAsync(directory.FullName, CancellationToken.None));
-
-            Assert.Contains("custom.event/1-0-0.json", error.Message, StringComparison.Ordinal);
-            Assert.Contains("'anyOf'", error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        Assert.Contains("custom.event/1-0-0.json", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'anyOf'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task LoadAsync_SchemaWithInvalidPattern_FailsNamingFileAndField()
     {
+        var error = await LoadFailureAsync("""{"type":"object","properties":{"code":{"type":"string","pattern":"(unclosed"}}}""");
+
+        Assert.Contains("custom.event/1-0-0.json", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'code'", error.Message, StringComparison.Ordinal);
+    }
+
+    // Loads a schema directory holding one custom.event schema, and returns why loading failed.
+    private static async Task<InvalidDataException> LoadFailureAsync(string schema)
+    {
         var directory = Directory.CreateTempSubdirectory("schemas-");
         try
         {
             Directory.CreateDirectory(Path.Combine(directory.FullName, "custom.event"));
-            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "custom.event", "1-0-0.json"), """{"type":"object","properties":{"code":{"type":"string","pattern":"(unclosed"}}}""");
-
-            var error = await Assert.ThrowsAsync<InvalidDataException>(() => SchemaRegistry.LoadAsync(directory.FullName, CancellationToken.None));
-
-            Assert.Contains("custom.event/1-0-0.json", error.Message, StringComparison.Ordinal);
-            Assert.Contains("'code'", error.Message, StringComparison.Ordinal);
+            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "custom.event", "1-0-0.json"), schema);
+            return await Assert.ThrowsAsync<InvalidDataException>(() => SchemaRegistry.LoadAsync(directory.FullName, CancellationToken.None));
         }
         finally
         {
