@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Mime;
-using System.Text;
 using System.Text.Json;
 
 namespace Serverless.Pipeline.Events;
@@ -11,7 +9,7 @@ namespace Serverless.Pipeline.Events;
 /// integer values, names of lower-case letters and digits), and <c>data</c> or <c>data_base64</c>, whose value is only
 /// located (its bytes are a slice of the body) and read later, once, by the event pass.
 /// </summary>
-internal static class EnvelopeReader
+internal static partial class EnvelopeReader
 {
     private const string JsonMediaType = "application/json";
 
@@ -122,16 +120,22 @@ internal static class EnvelopeReader
                     return MalformedRejection("$." + AttributeNames[(int)attribute], "type", $"The CloudEvents attribute '{AttributeNames[(int)attribute]}' must be a string.");
                 }
 
-                if (attribute == Attribute.Time && !reader.ValueIsEscaped)
+                if (attribute == Attribute.Time)
                 {
-                    // Read from the bytes: no string for a value that is only parsed.
-                    return Rfc3339.TryParse(reader.ValueSpan, out var time) ? SetTimeValue(ref fields, time) : InvalidTime();
+                    // Read from the bytes when it can be: no string for a value that is only parsed.
+                    if (!(reader.ValueIsEscaped ? Rfc3339.TryParse(reader.GetString()!, out var time) : Rfc3339.TryParse(reader.ValueSpan, out time)))
+                    {
+                        return MalformedRejection("$.time", "cloudevents", "Value for attribute 'time' is invalid: Not an RFC 3339 timestamp.");
+                    }
+
+                    fields.Time = time;
+                    return null;
                 }
 
                 return SetContextAttribute(attribute, attribute switch
                 {
-                    Attribute.Source => Recent(ref reader, 0),
-                    Attribute.Type => Recent(ref reader, 1),
+                    Attribute.Source => RecentStrings.Get(ref reader, RecentStrings.Source),
+                    Attribute.Type => RecentStrings.Get(ref reader, RecentStrings.Type),
                     _ => reader.GetString()!,
                 }, ref fields);
         }
@@ -151,7 +155,7 @@ internal static class EnvelopeReader
             case JsonTokenType.Null:
                 return null;
             case JsonTokenType.String:
-                value = name == "tenant" ? Recent(ref reader, 2) : reader.GetString()!;
+                value = name == "tenant" ? RecentStrings.Get(ref reader, RecentStrings.Tenant) : reader.GetString()!;
                 break;
             case JsonTokenType.True:
                 value = "true";
@@ -169,12 +173,12 @@ internal static class EnvelopeReader
         }
 
         // An attribute whose value is null is absent, so only a present one needs a valid name.
-        if (!IsAttributeName(name))
+        if (!CloudEventsText.IsAttributeName(name))
         {
             return MalformedRejection("$", "cloudevents", $"'{name}' is not a CloudEvents attribute name: lower-case letters and digits only.");
         }
 
-        if (StringProblem(value) is { } problem)
+        if (CloudEventsText.StringProblem(value) is { } problem)
         {
             return MalformedRejection("$." + name, "cloudevents", $"Value for attribute '{name}' is invalid: {problem}");
         }
@@ -200,10 +204,9 @@ internal static class EnvelopeReader
                 ? value.Length == 0 ? "CloudEvents 1.0 requires a non-empty URI-reference." : null
                 : "Not a URI-reference.",
             Attribute.DataSchema => Uri.TryCreate(value, UriKind.Absolute, out _) && !value.StartsWith('/') ? null : "Not an absolute URI.",
-            Attribute.Time => Rfc3339.TryParse(value, out var time) ? SetTime(ref fields, time) : "Not an RFC 3339 timestamp.",
-            _ => StringProblem(value) ?? (value.Length == 0 && attribute is Attribute.Id or Attribute.Type or Attribute.Subject ? "Value must be non-empty." : null),
+            _ => CloudEventsText.StringProblem(value) ?? (value.Length == 0 && attribute is Attribute.Id or Attribute.Type or Attribute.Subject ? "Value must be non-empty." : null),
         };
-        if (problem is null && attribute == Attribute.DataContentType && !IsMediaType(value))
+        if (problem is null && attribute == Attribute.DataContentType && !CloudEventsText.IsMediaType(value))
         {
             problem = "Not an RFC 2046 content type.";
         }
@@ -223,46 +226,6 @@ internal static class EnvelopeReader
             case Attribute.DataSchema: fields.DataSchema = value; break;
         }
 
-        return null;
-    }
-
-    private static Rejection? SetTimeValue(ref Fields fields, DateTimeOffset time)
-    {
-        fields.Time = time;
-        return null;
-    }
-
-    private static Rejection InvalidTime() =>
-        MalformedRejection("$.time", "cloudevents", "Value for attribute 'time' is invalid: Not an RFC 3339 timestamp.");
-
-    // Source, type and tenant repeat from one event to the next: the last text of each is kept per thread and reused
-    // when the bytes are the same, instead of a new string per event.
-    private static string Recent(ref Utf8JsonReader reader, int slotIndex)
-    {
-        if (reader.ValueIsEscaped)
-        {
-            return reader.GetString()!;
-        }
-
-        var recent = _recentTexts ??= new RecentText[3];
-        ref var slot = ref recent[slotIndex];
-        if (slot.Text is not null && reader.ValueSpan.SequenceEqual(slot.Utf8))
-        {
-            return slot.Text;
-        }
-
-        slot = new RecentText(reader.ValueSpan.ToArray(), reader.GetString()!);
-        return slot.Text;
-    }
-
-    [ThreadStatic]
-    private static RecentText[]? _recentTexts;
-
-    private readonly record struct RecentText(byte[] Utf8, string Text);
-
-    private static string? SetTime(ref Fields fields, DateTimeOffset time)
-    {
-        fields.Time = time;
         return null;
     }
 
@@ -286,7 +249,7 @@ internal static class EnvelopeReader
         }
 
         var contentType = fields.DataContentType ?? (hasData ? JsonMediaType : null);
-        if (hasData && !IsJsonByCloudEvents(contentType!) && fields.DataToken != JsonTokenType.String)
+        if (hasData && !CloudEventsText.IsJsonByCloudEvents(contentType!) && fields.DataToken != JsonTokenType.String)
         {
             return Malformed("$.data", "cloudevents", "CloudEvents with a non-JSON datacontenttype can only have string data values.");
         }
@@ -328,94 +291,6 @@ internal static class EnvelopeReader
         }
     }
 
-    private static bool IsJsonByCloudEvents(string contentType)
-    {
-        var mediaType = new ContentType(contentType).MediaType;
-        return mediaType.EndsWith("/json", StringComparison.Ordinal) || mediaType.EndsWith("+json", StringComparison.Ordinal);
-    }
-
-    private static bool IsMediaType(string value)
-    {
-        try
-        {
-            _ = new ContentType(value);
-            return true;
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException)
-        {
-            return false;
-        }
-    }
-
-    // CloudEvents 1.0 String: no control characters (U+0000-U+001F, U+007F-U+009F), no noncharacters, no lone surrogates.
-    private static string? StringProblem(string value)
-    {
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (c <= '\u001f' || c is >= '\u007f' and <= '\u009f')
-            {
-                return string.Create(CultureInfo.InvariantCulture, $"Control character U+{(int)c:x4} is not permitted in string attributes");
-            }
-
-            if (c >= '\ufffe' || c is >= '\ufdd0' and <= '\ufdef')
-            {
-                return string.Create(CultureInfo.InvariantCulture, $"Noncharacter U+{(int)c:x4} is not permitted in string attributes");
-            }
-
-            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-            {
-                if ((char.ConvertToUtf32(c, value[++i]) & 0xfffe) == 0xfffe)
-                {
-                    return "Noncharacters are not permitted in string attributes";
-                }
-            }
-            else if (char.IsSurrogate(c))
-            {
-                return "Unpaired surrogate characters are not permitted in string attributes";
-            }
-        }
-
-        return null;
-    }
-
-    private static bool IsAttributeName(string name)
-    {
-        if (name.Length == 0)
-        {
-            return false;
-        }
-
-        foreach (var c in name)
-        {
-            if (!char.IsAsciiDigit(c) && !char.IsAsciiLetterLower(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static Attribute Known(ref Utf8JsonReader reader)
-    {
-        for (var i = 0; i < AttributeUtf8.Length; i++)
-        {
-            if (reader.ValueTextEquals(AttributeUtf8[i]))
-            {
-                return (Attribute)i;
-            }
-        }
-
-        return Attribute.Extension;
-    }
-
-    private static Attribute KnownName(string name)
-    {
-        var index = Array.IndexOf(AttributeNames, name);
-        return index < 0 ? Attribute.Extension : (Attribute)index;
-    }
-
     private static ParseOutcome Malformed(string path, string keyword, string message) =>
         ParseOutcome.Rejected(MalformedRejection(path, keyword, message));
 
@@ -426,46 +301,4 @@ internal static class EnvelopeReader
         MalformedRejection("$." + name, "cloudevents", $"The attribute '{name}' appears twice: a JSON object's names must be unique.");
 
     private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
-
-    // The context attributes, data, and the pipeline's own extensions, which are recognized without a string.
-    private static readonly string[] AttributeNames = ["specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema", "data", "data_base64", "tenant", "traceparent"];
-
-    private static readonly byte[][] AttributeUtf8 = [.. AttributeNames.Select(Encoding.UTF8.GetBytes)];
-
-    private enum Attribute
-    {
-        SpecVersion,
-        Id,
-        Source,
-        Type,
-        Subject,
-        Time,
-        DataContentType,
-        DataSchema,
-        Data,
-        DataBase64,
-        Tenant,
-        TraceParent,
-        Extension,
-    }
-
-    private struct Fields
-    {
-        public int Seen;
-        public HashSet<string>? Extensions;
-        public string? SpecVersion;
-        public string? Id;
-        public string? Source;
-        public string? Type;
-        public string? Subject;
-        public DateTimeOffset? Time;
-        public string? DataContentType;
-        public string? DataSchema;
-        public string? Tenant;
-        public string? TraceParent;
-        public JsonTokenType DataToken;
-        public int DataStart;
-        public int DataEnd;
-        public bool HasDataBase64;
-    }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Serverless.Pipeline.Normalization;
 using Serverless.Pipeline.Validation;
 
@@ -78,45 +77,8 @@ public sealed record EventIdentifiers(IReadOnlyList<string> Emails, IReadOnlyLis
         }
     }
 
-    public static EventIdentifiers Read(JsonNode? data, string defaultRegion)
-    {
-        var emails = new SortedSet<string>(StringComparer.Ordinal);
-        var phones = new SortedSet<string>(StringComparer.Ordinal);
-        Walk(data, false, 0, defaultRegion, emails, phones);
-        return emails.Count == 0 && phones.Count == 0 ? None : new EventIdentifiers([.. emails], [.. phones]);
-    }
-
     /// <summary>Each identifier as a contact of its own, the shape the identity index and suppression read.</summary>
     public IEnumerable<IReadOnlyDictionary<ContactField, string>> AsContacts() =>
         Emails.Select(e => (IReadOnlyDictionary<ContactField, string>)new Dictionary<ContactField, string> { [ContactField.Email] = e })
             .Concat(Phones.Select(p => (IReadOnlyDictionary<ContactField, string>)new Dictionary<ContactField, string> { [ContactField.Phone] = p }));
-
-    private static void Walk(JsonNode? node, bool underPhone, int depth, string region, SortedSet<string> emails, SortedSet<string> phones)
-    {
-        if (node is null || depth > MaxDepth)
-        {
-            return;
-        }
-
-        switch (node.GetValueKind())
-        {
-            case JsonValueKind.Object:
-                foreach (var (name, child) in node.AsObject())
-                {
-                    Walk(child, underPhone || PhoneNames.Any(p => name.Contains(p, StringComparison.OrdinalIgnoreCase)), depth + 1, region, emails, phones);
-                }
-
-                break;
-            case JsonValueKind.Array:
-                foreach (var child in node.AsArray())
-                {
-                    Walk(child, underPhone, depth + 1, region, emails, phones);
-                }
-
-                break;
-            case JsonValueKind.String:
-                Add(node.GetValue<string>(), underPhone, region, emails, phones);
-                break;
-        }
-    }
 }

@@ -127,6 +127,9 @@ public sealed class CompiledSchema
             ? required.EnumerateArray().Select(r => r.GetString()!).Distinct(StringComparer.Ordinal).ToList()
             : [];
         var ruleIndex = ruled && path.Count > 0 && byPath.TryGetValue(string.Join('.', path), out var index) ? index : -1;
+        var rule = ruleIndex >= 0 ? rules[ruleIndex] : null;
+        var pattern = schema.TryGetProperty("pattern", out var patternText) ? Pattern(patternText.GetString()!, path) : null;
+        var format = schema.TryGetProperty("format", out var formatText) && formatText.ValueKind == JsonValueKind.String ? formatText.GetString() : null;
         var node = new SchemaNode
         {
             Types = ReadTypes(schema),
@@ -143,8 +146,9 @@ public sealed class CompiledSchema
             UniqueItems = schema.TryGetProperty("uniqueItems", out var unique) && unique.ValueKind == JsonValueKind.True,
             MinLength = Int(schema, "minLength"),
             MaxLength = Int(schema, "maxLength"),
-            Pattern = schema.TryGetProperty("pattern", out var pattern) ? Pattern(pattern.GetString()!, path) : null,
-            Format = schema.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String ? format.GetString() : null,
+            Pattern = pattern,
+            Format = format,
+            TextVerdicts = SchemaNode.TextVerdictsFor(pattern, format, rule),
             Minimum = Number(schema, "minimum"),
             Maximum = Number(schema, "maximum"),
             ExclusiveMinimum = Number(schema, "exclusiveMinimum"),
@@ -154,14 +158,9 @@ public sealed class CompiledSchema
             EnumStrings = enumValues?.Where(v => v.ValueKind == JsonValueKind.String).Select(v => Encoding.UTF8.GetBytes(v.GetString()!)).ToList() ?? [],
             EnumOnlyStrings = enumValues is not null && enumValues.All(v => v.ValueKind == JsonValueKind.String),
             Const = schema.TryGetProperty("const", out var constant) ? constant.Clone() : null,
-            Rule = ruleIndex >= 0 ? rules[ruleIndex] : null,
+            Rule = rule,
             RuleIndex = ruleIndex,
         };
-        if ((node.Pattern is not null || node.Format is not null) && node.Rule is not { IsPii: true })
-        {
-            node = node.WithTextVerdicts();
-        }
-
         node.HasRulesBelow = node.Rule is not null || properties.Any(p => p.Node.HasRulesBelow) || items?.HasRulesBelow == true;
         return node;
     }

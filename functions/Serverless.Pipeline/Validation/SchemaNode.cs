@@ -107,22 +107,11 @@ public sealed class SchemaNode
 
     private const int TextVerdictCapacity = 2_048;
 
-    /// <summary>This node with a cache of its text checks' verdicts.</summary>
-    internal SchemaNode WithTextVerdicts()
-    {
-        var pattern = Pattern;
-        var format = Format;
-        return new SchemaNode
-        {
-            RejectsAll = RejectsAll, Types = Types, Properties = Properties, Required = Required, RequiredUtf8 = RequiredUtf8,
-            AdditionalAllowed = AdditionalAllowed, AdditionalSchema = AdditionalSchema, MinProperties = MinProperties, MaxProperties = MaxProperties,
-            Items = Items, MinItems = MinItems, MaxItems = MaxItems, UniqueItems = UniqueItems, MinLength = MinLength, MaxLength = MaxLength,
-            Pattern = pattern, Format = format, Minimum = Minimum, Maximum = Maximum, ExclusiveMinimum = ExclusiveMinimum,
-            ExclusiveMaximum = ExclusiveMaximum, MultipleOf = MultipleOf, Enum = Enum, EnumStrings = EnumStrings, EnumOnlyStrings = EnumOnlyStrings,
-            Const = Const, Rule = Rule, RuleIndex = RuleIndex,
-            TextVerdicts = new Caching.ResultCache<string, TextVerdict>(TextVerdictCapacity, text => CheckText(pattern, format, text)),
-        };
-    }
+    /// <summary>A cache of text verdicts for a field with a pattern or a format that is not personal data; null otherwise.</summary>
+    internal static Caching.ResultCache<string, TextVerdict>? TextVerdictsFor(Regex? pattern, string? format, FieldRule? rule) =>
+        (pattern is not null || format is not null) && rule is not { IsPii: true }
+            ? new Caching.ResultCache<string, TextVerdict>(TextVerdictCapacity, text => CheckText(pattern, format, text))
+            : null;
 
     /// <summary>Runs the pattern and the format on a text.</summary>
     internal static TextVerdict CheckText(Regex? pattern, string? format, string text) =>
